@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from stage.api import errors as api_errors
+from stage.api.health import health
+from stage.convex import views as convex
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/health", health),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/v1/stage/", include("stage.api.urls")),
+    path("api/query", convex.QueryView.as_view()),
+    path("api/mutation", convex.MutationView.as_view()),
+    path("api/action", convex.ActionView.as_view()),
+    # Anything else under /api/ is an enveloped 404, in DEBUG too.
+    re_path(r"^api/", api_errors.not_found),
+]
+
+handler400 = "stage.api.errors.bad_request"
+handler404 = "stage.api.errors.not_found"
+handler500 = "stage.api.errors.server_error"

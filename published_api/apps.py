@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PublishedApiConfig(AppConfig):
+    name = "published_api"

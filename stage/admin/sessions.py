@@ -1,0 +1,111 @@
+"""Admin for sessions and what lives in them: files, renders, snapshots."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from stage.admin.readonly import ReadOnlyAdminMixin
+from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
+
+
+class CurrentFileInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CurrentFile
+    fields = ["path", "version", "size", "history"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Latest files"
+
+    @admin.display(description="History")
+    def history(self, obj):
+        url = reverse("admin:stage_fileversion_changelist")
+        return format_html('<a href="{}?session__id__exact={}&path={}">all versions</a>', url, obj.session_id, obj.path)
+
+
+class RenderInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Render
+    fields = ["version", "entry", "status", "error", "created_at", "rendered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "name", "owner", "file_count", "render_state", "created_at", "last_accessed_at"]
+    list_filter = ["created_at"]
+    search_fields = ["public_id", "name", "owner__username", "owner__email"]
+    readonly_fields = ["public_id", "render_counter", "created_at", "last_accessed_at", "preview"]
+    fields = [
+        "public_id",
+        "name",
+        "owner",
+        "google_scopes",
+        "render_counter",
+        "created_at",
+        "last_accessed_at",
+        "preview",
+    ]
+    raw_id_fields = ["owner"]
+    inlines = [CurrentFileInline, RenderInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner").annotate(_file_count=Count("current_files"))
+
+    @admin.display(description="Files", ordering="_file_count")
+    def file_count(self, obj):
+        return obj._file_count
+
+    @admin.display(description="Render")
+    def render_state(self, obj):
+        render = obj.renders.order_by("-version").first()
+        if render is None:
+            return "—"
+        return f"v{render.version} {render.status}" + (" (error)" if render.error else "")
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return format_html('<a href="/s/{0}" target="_blank">/s/{0}</a>', obj.public_id) if obj.pk else "—"
+
+
+@admin.register(FileVersion)
+class FileVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["path", "version", "size", "session", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["=session__public_id", "path"]
+    list_select_related = ["session"]
+    fields = ["session", "path", "version", "size", "created_at", "content"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+
+@admin.register(Render)
+class RenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["session", "version", "entry", "status", "created_at", "rendered_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["=session__public_id", "entry"]
+    list_select_related = ["session"]
+    readonly_fields = ["session", "version", "entry", "status", "error", "created_at", "rendered_at"]
+    show_full_result_count = False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["public_id", "name", "session", "file_count", "created_at"]
+    search_fields = ["=public_id", "name", "=session__public_id"]
+    list_select_related = ["session"]
+    readonly_fields = ["public_id", "name", "session", "created_at"]
+    exclude = ["files"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_file_count=Count("files"))
+
+    @admin.display(description="Files", ordering="_file_count")
+    def file_count(self, obj):
+        return obj._file_count

@@ -1,0 +1,155 @@
+"""Input serializers refuse unknown keys; output shapes live in stage.presenters and are documented here."""
+
+from rest_framework import serializers
+
+from stage.errors import ValidationFailed
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses keys it does not declare, instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Inputs --------------------------------------------------------------------------------------------
+
+
+class SessionCreateInput(StrictSerializer):
+    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+
+
+class PushInput(StrictSerializer):
+    files = serializers.JSONField(
+        help_text='Either {"/path": "content", ...} or [{"path": "/path", "content": "..."}, ...].'
+    )
+
+
+class FileWriteInput(StrictSerializer):
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class RenderInput(StrictSerializer):
+    entry = serializers.CharField(required=False, allow_null=True, help_text="Defaults to /app/App.tsx.")
+
+
+class SnapshotCreateInput(StrictSerializer):
+    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+
+
+class GoogleScopesInput(StrictSerializer):
+    scopes = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+def push_files_from(value) -> list[tuple[object, object]]:
+    """Accept both push forms: the spec's {path: content} and the SDK's [{path, content}]."""
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list):
+        files = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict) or set(item) != {"path", "content"}:
+                raise ValidationFailed(
+                    f"files[{index}] must be an object with exactly 'path' and 'content'",
+                    details={"files": {str(index): ["Expected {path, content}."]}},
+                )
+            files.append((item["path"], item["content"]))
+        return files
+    raise ValidationFailed(
+        "files must be an object {path: content} or a list of {path, content}",
+        details={"files": ["Expected an object or a list."]},
+    )
+
+
+# --- Outputs (documentation of the presenters' shapes) -------------------------------------------------
+
+
+class SessionIdOutput(serializers.Serializer):
+    id = serializers.CharField()
+
+
+class SessionOutput(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    createdAt = serializers.IntegerField()
+    lastAccessedAt = serializers.IntegerField()
+
+
+class CountOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class FileSummaryOutput(serializers.Serializer):
+    path = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+    content = serializers.CharField(required=False, help_text="Only with ?content=1.")
+
+
+class FileWrittenOutput(serializers.Serializer):
+    path = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+
+
+class FileDetailOutput(serializers.Serializer):
+    path = serializers.CharField()
+    content = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+    createdAt = serializers.IntegerField()
+
+
+class FileHistoryOutput(serializers.Serializer):
+    path = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+    createdAt = serializers.IntegerField()
+
+
+class RenderStateOutput(serializers.Serializer):
+    entry = serializers.CharField()
+    version = serializers.IntegerField()
+    error = serializers.CharField(allow_null=True)
+    renderedAt = serializers.IntegerField(allow_null=True)
+
+
+class RenderTriggeredOutput(serializers.Serializer):
+    entry = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class SessionTimesOutput(serializers.Serializer):
+    createdAt = serializers.IntegerField()
+    lastAccessedAt = serializers.IntegerField()
+
+
+class StatusOutput(serializers.Serializer):
+    session = SessionTimesOutput()
+    render = RenderStateOutput(allow_null=True)
+    files = FileSummaryOutput(many=True)
+
+
+class SnapshotOutput(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    createdAt = serializers.IntegerField()
+    fileCount = serializers.IntegerField()
+
+
+class RestoredOutput(serializers.Serializer):
+    restored = serializers.IntegerField()
+
+
+class GoogleScopesOutput(serializers.Serializer):
+    scopes = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,158 @@
+"""REST views for sessions and everything inside them. Thin: parse, call a service or selector, present."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stage import presenters, selectors
+from stage.api import serializers as s
+from stage.errors import ValidationFailed
+from stage.models import Session
+from stage.services.files import file_write, files_push
+from stage.services.renders import render_trigger
+from stage.services.scopes import google_scopes_set
+from stage.services.sessions import session_create, session_touch
+from stage.services.snapshots import snapshot_create, snapshot_restore
+
+
+class SessionPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+
+
+class SessionScopedView(APIView):
+    """A view under /sessions/<sessionId>/: the session is the caller's own, or the answer is 404."""
+
+    def session(self) -> Session:
+        session = selectors.session_get(public_id=self.kwargs["session_id"], owner=self.request.user)
+        session_touch(session=session)
+        return session
+
+
+def positive_int_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationFailed(f"{name} must be a positive integer", details={name: ["Expected a positive integer."]})
+    return int(raw)
+
+
+class SessionListCreateView(APIView):
+    @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionIdOutput}, summary="Create a session")
+    def post(self, request):
+        data = s.validated(s.SessionCreateInput, request.data)
+        session = session_create(owner=request.user, name=data.get("name"))
+        return Response({"id": session.public_id}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.SessionOutput(many=True), summary="List the caller's sessions, newest first")
+    def get(self, request):
+        paginator = SessionPagination()
+        page = paginator.paginate_queryset(selectors.session_list(owner=request.user), request, view=self)
+        return paginator.get_paginated_response([presenters.session_summary(session) for session in page])
+
+
+class SessionPushView(SessionScopedView):
+    @extend_schema(request=s.PushInput, responses=s.CountOutput, summary="Write many files in one transaction")
+    def post(self, request, session_id):
+        session = self.session()
+        data = s.validated(s.PushInput, request.data)
+        versions = files_push(session=session, files=s.push_files_from(data["files"]))
+        return Response({"count": len(versions)})
+
+
+class SessionFilesView(SessionScopedView):
+    @extend_schema(
+        parameters=[OpenApiParameter("content", bool, description="Include each file's content.")],
+        responses=s.FileSummaryOutput(many=True),
+        summary="The latest version of every file",
+    )
+    def get(self, request, session_id):
+        with_content = request.query_params.get("content") in ("1", "true")
+        return Response(selectors.current_files(session=self.session(), with_content=with_content))
+
+
+class SessionFileView(SessionScopedView):
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description="An older version of the file.")],
+        responses=s.FileDetailOutput,
+        summary="Read a file",
+    )
+    def get(self, request, session_id, path):
+        version = positive_int_param(request, "version")
+        found = selectors.file_get_or_404(session=self.session(), path="/" + path, version=version)
+        return Response(presenters.file_detail(found))
+
+    @extend_schema(request=s.FileWriteInput, responses=s.FileWrittenOutput, summary="Write one file")
+    def put(self, request, session_id, path):
+        session = self.session()
+        data = s.validated(s.FileWriteInput, request.data)
+        version = file_write(session=session, path="/" + path, content=data["content"])
+        return Response(presenters.file_written(version))
+
+
+class SessionHistoryView(SessionScopedView):
+    @extend_schema(
+        parameters=[OpenApiParameter("path", str, required=True)],
+        responses=s.FileHistoryOutput(many=True),
+        summary="Every version of one path, newest first",
+    )
+    def get(self, request, session_id):
+        path = request.query_params.get("path")
+        if not path:
+            raise ValidationFailed("path is required", details={"path": ["This query parameter is required."]})
+        history = selectors.file_history(session=self.session(), path=path)
+        return Response([presenters.file_history_entry(version) for version in history])
+
+
+class SessionSnapshotsView(SessionScopedView):
+    @extend_schema(request=s.SnapshotCreateInput, responses={201: s.SnapshotOutput}, summary="Snapshot the files")
+    def post(self, request, session_id):
+        session = self.session()
+        data = s.validated(s.SnapshotCreateInput, request.data)
+        snapshot = snapshot_create(session=session, name=data.get("name"))
+        return Response(
+            presenters.snapshot_summary(snapshot, file_count=snapshot.files.count()), status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses=s.SnapshotOutput(many=True), summary="List snapshots, newest first")
+    def get(self, request, session_id):
+        return Response(presenters.snapshots_with_counts(self.session()))
+
+
+class SnapshotRestoreView(SessionScopedView):
+    @extend_schema(request=None, responses=s.RestoredOutput, summary="Write a snapshot's files back as new versions")
+    def post(self, request, session_id, snapshot_id):
+        snapshot = selectors.snapshot_get(session=self.session(), public_id=snapshot_id)
+        return Response({"restored": snapshot_restore(snapshot=snapshot)})
+
+
+class SessionRenderView(SessionScopedView):
+    @extend_schema(request=s.RenderInput, responses=s.RenderTriggeredOutput, summary="Trigger a render")
+    def post(self, request, session_id):
+        session = self.session()
+        data = s.validated(s.RenderInput, request.data)
+        render = render_trigger(session=session, entry=data.get("entry"))
+        return Response({"entry": render.entry, "version": render.version})
+
+
+class SessionStatusView(SessionScopedView):
+    @extend_schema(responses=s.StatusOutput, summary="Session times, render state and the latest files")
+    def get(self, request, session_id):
+        return Response(presenters.session_status(self.session()))
+
+
+class SessionGoogleScopesView(SessionScopedView):
+    @extend_schema(request=s.GoogleScopesInput, responses=s.GoogleScopesOutput, summary="Set the Google scopes")
+    def put(self, request, session_id):
+        session = self.session()
+        data = s.validated(s.GoogleScopesInput, request.data)
+        return Response({"scopes": google_scopes_set(session=session, scopes=data["scopes"])})
+
+    @extend_schema(responses=s.GoogleScopesOutput, summary="The stored Google scopes")
+    def get(self, request, session_id):
+        return Response({"scopes": self.session().google_scopes})

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from stage.api import sessions as views
+
+urlpatterns = [
+    path("sessions", views.SessionListCreateView.as_view()),
+    path("sessions/<str:session_id>/push", views.SessionPushView.as_view()),
+    path("sessions/<str:session_id>/files", views.SessionFilesView.as_view()),
+    path("sessions/<str:session_id>/files/<path:path>", views.SessionFileView.as_view()),
+    path("sessions/<str:session_id>/history", views.SessionHistoryView.as_view()),
+    path("sessions/<str:session_id>/snapshots", views.SessionSnapshotsView.as_view()),
+    path("sessions/<str:session_id>/snapshots/<str:snapshot_id>/restore", views.SnapshotRestoreView.as_view()),
+    path("sessions/<str:session_id>/render", views.SessionRenderView.as_view()),
+    path("sessions/<str:session_id>/status", views.SessionStatusView.as_view()),
+    path("sessions/<str:session_id>/google-scopes", views.SessionGoogleScopesView.as_view()),
+]

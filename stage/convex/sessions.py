@@ -1,0 +1,140 @@
+"""The CLI's session operations. Return values are what the public stage-cli expects of each."""
+
+from rest_framework import serializers
+
+from stage import presenters, selectors
+from stage.api.serializers import StrictSerializer
+from stage.convex.registry import convex_function
+from stage.services.files import file_write
+from stage.services.renders import render_report_error, render_trigger
+from stage.services.scopes import google_scopes_set
+from stage.services.sessions import session_create, session_touch
+from stage.services.snapshots import snapshot_create, snapshot_restore
+
+
+def _session(user, session_id):
+    session = selectors.session_get(public_id=session_id, owner=user)
+    session_touch(session=session)
+    return session
+
+
+class CreateSessionArgs(StrictSerializer):
+    name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+
+
+class SessionArgs(StrictSerializer):
+    sessionId = serializers.CharField()
+
+
+class PathArgs(SessionArgs):
+    path = serializers.CharField()
+
+
+class WriteFileArgs(PathArgs):
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ReadFileAtVersionArgs(PathArgs):
+    version = serializers.IntegerField(min_value=1)
+
+
+class TriggerRenderArgs(SessionArgs):
+    entry = serializers.CharField(required=False, allow_null=True)
+
+
+class CreateSnapshotArgs(SessionArgs):
+    name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+
+
+class RestoreSnapshotArgs(SessionArgs):
+    snapshotId = serializers.CharField()
+
+
+class SetGoogleScopesArgs(SessionArgs):
+    scopes = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+class ReportErrorArgs(SessionArgs):
+    error = serializers.CharField(max_length=20_000)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+@convex_function("stage:createSession", "mutation", CreateSessionArgs)
+def create_session(user, name=None):
+    return session_create(owner=user, name=name).public_id
+
+
+@convex_function("stage:writeFile", "mutation", WriteFileArgs)
+def write_file(user, sessionId, path, content):
+    return presenters.file_written(file_write(session=_session(user, sessionId), path=path, content=content))
+
+
+@convex_function("stage:readFile", "query", PathArgs)
+def read_file(user, sessionId, path):
+    found = selectors.file_get(session=_session(user, sessionId), path=path)
+    return presenters.file_detail(found) if found else None
+
+
+@convex_function("stage:readFileAtVersion", "query", ReadFileAtVersionArgs)
+def read_file_at_version(user, sessionId, path, version):
+    found = selectors.file_get(session=_session(user, sessionId), path=path, version=version)
+    return presenters.file_detail(found) if found else None
+
+
+@convex_function("stage:getAllFiles", "query", SessionArgs)
+def get_all_files(user, sessionId):
+    return selectors.current_files(session=_session(user, sessionId), with_content=True)
+
+
+@convex_function("stage:getFileHistory", "query", PathArgs)
+def get_file_history(user, sessionId, path):
+    history = selectors.file_history(session=_session(user, sessionId), path=path)
+    return [presenters.file_history_entry(version) for version in history]
+
+
+@convex_function("stage:triggerRender", "mutation", TriggerRenderArgs)
+def trigger_render(user, sessionId, entry=None):
+    render = render_trigger(session=_session(user, sessionId), entry=entry)
+    return {"entry": render.entry, "version": render.version}
+
+
+@convex_function("stage:getRenderState", "query", SessionArgs)
+def get_render_state(user, sessionId):
+    return presenters.render_state(selectors.render_latest(session=_session(user, sessionId)))
+
+
+@convex_function("stage:reportError", "mutation", ReportErrorArgs)
+def report_error(user, sessionId, error, version=None):
+    render = render_report_error(session=_session(user, sessionId), error=error, version=version)
+    return presenters.render_state(render)
+
+
+@convex_function("stage:getStatus", "query", SessionArgs)
+def get_status(user, sessionId):
+    return presenters.session_status(_session(user, sessionId))
+
+
+@convex_function("stage:createSnapshot", "mutation", CreateSnapshotArgs)
+def create_snapshot(user, sessionId, name=None):
+    return snapshot_create(session=_session(user, sessionId), name=name).public_id
+
+
+@convex_function("stage:getSnapshots", "query", SessionArgs)
+def get_snapshots(user, sessionId):
+    return presenters.snapshots_with_counts(_session(user, sessionId))
+
+
+@convex_function("stage:restoreSnapshot", "mutation", RestoreSnapshotArgs)
+def restore_snapshot(user, sessionId, snapshotId):
+    snapshot = selectors.snapshot_get(session=_session(user, sessionId), public_id=snapshotId)
+    return {"restored": snapshot_restore(snapshot=snapshot)}
+
+
+@convex_function("stage:setGoogleScopes", "mutation", SetGoogleScopesArgs)
+def set_google_scopes(user, sessionId, scopes):
+    return {"scopes": google_scopes_set(session=_session(user, sessionId), scopes=scopes)}
+
+
+@convex_function("stage:getGoogleScopes", "query", SessionArgs)
+def get_google_scopes(user, sessionId):
+    return {"scopes": _session(user, sessionId).google_scopes}

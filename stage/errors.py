@@ -1,0 +1,38 @@
+"""Domain errors. Services raise these; the REST envelope and the Convex endpoint translate them."""
+
+from http import HTTPStatus
+
+
+class StageError(Exception):
+    status_code = HTTPStatus.BAD_REQUEST
+    code = "BAD_REQUEST"
+    default_message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, details=None):
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+
+class ValidationFailed(StageError):
+    status_code = HTTPStatus.BAD_REQUEST
+    code = "VALIDATION_ERROR"
+    default_message = "Invalid input."
+
+
+class NotFound(StageError):
+    status_code = HTTPStatus.NOT_FOUND
+    code = "NOT_FOUND"
+    default_message = "Not found."
+
+
+class Conflict(StageError):
+    status_code = HTTPStatus.CONFLICT
+    code = "CONFLICT"
+    default_message = "The resource is in a state that does not allow this."
+
+
+class PayloadTooLarge(StageError):
+    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The request is too large."

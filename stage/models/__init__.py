@@ -1,0 +1,7 @@
+from .files import CurrentFile, FileVersion
+from .keys import ApiKey
+from .renders import Render
+from .sessions import Session
+from .snapshots import Snapshot
+
+__all__ = ["ApiKey", "CurrentFile", "FileVersion", "Render", "Session", "Snapshot"]

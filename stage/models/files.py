@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class FileVersion(models.Model):
+    """One immutable version of one path in a session. Versions per path run 1, 2, 3, ... with no gaps."""
+
+    session = models.ForeignKey("stage.Session", on_delete=models.CASCADE, related_name="file_versions")
+    path = models.CharField(max_length=1024)
+    version = models.PositiveIntegerField()
+    content = models.TextField()
+    size = models.PositiveIntegerField(help_text="Bytes of the UTF-8 content.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "path", "version"], name="%(app_label)s_%(class)s_unique_version"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="%(app_label)s_%(class)s_version_positive"),
+        ]
+        ordering = ["path", "-version"]
+
+    def __str__(self):
+        return f"{self.path} v{self.version}"
+
+
+class CurrentFile(models.Model):
+    """The index of each path's latest version, so status never scans history."""
+
+    session = models.ForeignKey("stage.Session", on_delete=models.CASCADE, related_name="current_files")
+    path = models.CharField(max_length=1024)
+    version = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    file_version = models.OneToOneField(FileVersion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "path"], name="%(app_label)s_%(class)s_unique_path"),
+        ]
+        ordering = ["path"]
+
+    def __str__(self):
+        return f"{self.path} v{self.version}"

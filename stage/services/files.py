@@ -1,0 +1,101 @@
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stage.errors import PayloadTooLarge, ValidationFailed
+from stage.models import CurrentFile, FileVersion, Session
+from stage.paths import InvalidPath, normalize_path
+from stage.services.sessions import session_lock
+
+
+def _content_problem(content: str) -> str | None:
+    # Stage stores text; PostgreSQL text cannot hold NUL, and lone surrogates are not UTF-8.
+    if "\x00" in content:
+        return "contains NUL characters (Stage stores text files)"
+    try:
+        content.encode()
+    except UnicodeEncodeError:
+        return "is not valid UTF-8 text"
+    return None
+
+
+def _validated(files: Iterable[tuple[object, object]]) -> list[tuple[str, str, int]]:
+    """Check every file before anything is written; return (path, content, size) or raise naming each offender."""
+    files = list(files)
+    if len(files) > settings.STAGE_MAX_PUSH_FILES:
+        raise PayloadTooLarge(
+            f"A push may hold at most {settings.STAGE_MAX_PUSH_FILES} files; this one has {len(files)}."
+        )
+    errors: dict[str, list[str]] = {}
+    checked: list[tuple[str, str, int]] = []
+    seen: set[str] = set()
+    total = 0
+    too_large: list[str] = []
+    for raw_path, content in files:
+        label = raw_path if isinstance(raw_path, str) else repr(raw_path)
+        try:
+            path = normalize_path(raw_path)
+        except InvalidPath as exc:
+            errors.setdefault(label, []).append(f"Invalid path {label!r}: {exc}.")
+            continue
+        if not isinstance(content, str):
+            errors.setdefault(path, []).append(f"Content of {path} must be a string.")
+            continue
+        if path in seen:
+            errors.setdefault(path, []).append(f"{path} appears more than once in this push.")
+            continue
+        problem = _content_problem(content)
+        if problem:
+            errors.setdefault(path, []).append(f"Content of {path} {problem}.")
+            continue
+        seen.add(path)
+        size = len(content.encode())
+        if size > settings.STAGE_MAX_FILE_BYTES:
+            too_large.append(path)
+        total += size
+        checked.append((path, content, size))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        more = f" ({len(errors)} files are invalid)" if len(errors) > 1 else ""
+        raise ValidationFailed(first + more, details={"files": errors})
+    if too_large:
+        raise PayloadTooLarge(
+            f"{too_large[0]} is larger than the {settings.STAGE_MAX_FILE_BYTES}-byte limit per file.",
+            details={"files": {path: ["Too large."] for path in too_large}},
+        )
+    if total > settings.STAGE_MAX_PUSH_BYTES:
+        raise PayloadTooLarge(f"A push may hold at most {settings.STAGE_MAX_PUSH_BYTES} bytes; this one has {total}.")
+    return checked
+
+
+def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> list[FileVersion]:
+    """Write many files as one transaction: every file gets its next version, or nothing is written."""
+    checked = _validated(files)
+    if not checked:
+        return []
+    with transaction.atomic():
+        session_lock(session=session)
+        paths = [path for path, _, _ in checked]
+        latest = dict(CurrentFile.objects.filter(session=session, path__in=paths).values_list("path", "version"))
+        versions = FileVersion.objects.bulk_create(
+            FileVersion(session=session, path=path, version=latest.get(path, 0) + 1, content=content, size=size)
+            for path, content, size in checked
+        )
+        CurrentFile.objects.bulk_create(
+            [
+                CurrentFile(session=session, path=v.path, version=v.version, size=v.size, file_version=v)
+                for v in versions
+            ],
+            update_conflicts=True,
+            unique_fields=["session", "path"],
+            update_fields=["version", "size", "file_version"],
+        )
+        Session.objects.filter(pk=session.pk).update(last_accessed_at=timezone.now())
+    return versions
+
+
+def file_write(*, session: Session, path: str, content: str) -> FileVersion:
+    (version,) = files_push(session=session, files=[(path, content)])
+    return version

@@ -1,0 +1,38 @@
+from django.db import transaction
+from django.db.models import F
+
+from stage.errors import NotFound, ValidationFailed
+from stage.models import Render, Session
+from stage.paths import InvalidPath, normalize_path
+from stage.services.sessions import session_lock
+
+DEFAULT_ENTRY = "/app/App.tsx"
+MAX_ERROR_LENGTH = 20_000
+
+
+def render_trigger(*, session: Session, entry: str | None = None) -> Render:
+    """Hand out the next render version at once and enqueue the build once the version is committed."""
+    from stage.tasks import render_build
+
+    try:
+        entry = normalize_path(entry or DEFAULT_ENTRY)
+    except InvalidPath as exc:
+        raise ValidationFailed(f"Invalid entry {entry!r}: {exc}.", details={"entry": [str(exc)]}) from exc
+    with transaction.atomic():
+        session_lock(session=session)
+        Session.objects.filter(pk=session.pk).update(render_counter=F("render_counter") + 1)
+        version = Session.objects.values_list("render_counter", flat=True).get(pk=session.pk)
+        render = Render.objects.create(session=session, version=version, entry=entry)
+        transaction.on_commit(lambda: render_build.delay(render.pk))
+    return render
+
+
+def render_report_error(*, session: Session, error: str, version: int | None = None) -> Render:
+    """Record an error seen while running a render (in the browser, say) into that render's state."""
+    renders = Render.objects.filter(session=session)
+    render = (renders.filter(version=version) if version is not None else renders).order_by("-version").first()
+    if render is None:
+        raise NotFound("Render not found")
+    Render.objects.filter(pk=render.pk).update(error=error[:MAX_ERROR_LENGTH])
+    render.refresh_from_db()
+    return render

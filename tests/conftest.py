@@ -1,0 +1,68 @@
+import signal  # noqa: F401  (re-exported for worker-killing tests)
+
+import pytest
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from stage.services.keys import apikey_create
+from tests.factories import UserFactory
+from tests.services import require_marked_services
+from tests.worker import WorkerProcess
+
+
+def pytest_runtest_setup(item):
+    require_marked_services(item)
+
+
+@pytest.fixture(autouse=True)
+def celery_mode(request):
+    """Tasks run in-process unless the test asks for a real worker (marker `worker`)."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="mallory")
+
+
+def client_for(user) -> APIClient:
+    _, raw_key = apikey_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    client.raw_key = raw_key
+    return client
+
+
+@pytest.fixture
+def api(user):
+    """An API client holding alice's key."""
+    return client_for(user)
+
+
+@pytest.fixture
+def other_api(other_user):
+    """An API client holding another owner's key."""
+    return client_for(other_user)
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker on Redis and the test database. Data must be committed for it to see."""
+    worker = WorkerProcess(tmp_path / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
