@@ -1,7 +1,7 @@
 from .files import CurrentFile, FileVersion
 from .keys import ApiKey
-from .renders import Render
+from .renders import Render, RenderArtifact
 from .sessions import Session
 from .snapshots import Snapshot
 
-__all__ = ["ApiKey", "CurrentFile", "FileVersion", "Render", "Session", "Snapshot"]
+__all__ = ["ApiKey", "CurrentFile", "FileVersion", "Render", "RenderArtifact", "Session", "Snapshot"]

@@ -1,6 +1,19 @@
 from django.db import models
 
 
+class RenderArtifact(models.Model):
+    """A built bundle, keyed by the hash of everything that went into it, so unchanged files never rebuild."""
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    js = models.TextField()
+    css = models.TextField(blank=True)
+    size = models.PositiveIntegerField(help_text="Bytes of JS plus CSS.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.content_hash[:12]
+
+
 class Render(models.Model):
     """One requested render of a session: an entry point at a render version, and how its build went."""
 
@@ -15,8 +28,15 @@ class Render(models.Model):
     entry = models.CharField(max_length=1024)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(null=True, blank=True)  # noqa: DJ001  (the spec tells null, no error, from text)
+    # Where a build error points, when it points somewhere: [{file, line, column, message}, ...].
+    error_locations = models.JSONField(null=True, blank=True)
+    artifact = models.ForeignKey(
+        RenderArtifact, null=True, blank=True, on_delete=models.PROTECT, related_name="renders"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    build_ms = models.PositiveIntegerField(null=True, blank=True, help_text="Task start to stored artifact.")
 
     class Meta:
         constraints = [
