@@ -1,7 +1,21 @@
+from .apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .files import CurrentFile, FileVersion
 from .keys import ApiKey
 from .renders import Render, RenderArtifact
 from .sessions import Session
 from .snapshots import Snapshot
 
-__all__ = ["ApiKey", "CurrentFile", "FileVersion", "Render", "RenderArtifact", "Session", "Snapshot"]
+__all__ = [
+    "ApiKey",
+    "App",
+    "AppVersion",
+    "AppVersionFile",
+    "Channel",
+    "ChannelMove",
+    "CurrentFile",
+    "FileVersion",
+    "Render",
+    "RenderArtifact",
+    "Session",
+    "Snapshot",
+]

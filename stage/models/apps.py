@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+
+from stage.ids import new_prefixed_id
+
+
+def new_app_sid() -> str:
+    return new_prefixed_id("app")
+
+
+def new_version_sid() -> str:
+    return new_prefixed_id("ver")
+
+
+class App(models.Model):
+    """A session published as an app. Its channels point at immutable versions of the session's files."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        ARCHIVED = "archived"
+
+    sid = models.CharField(max_length=32, unique=True, default=new_app_sid, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    session = models.ForeignKey("stage.Session", on_delete=models.PROTECT, related_name="apps")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stage_apps")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    repository = models.JSONField(null=True, blank=True)
+    config = models.JSONField(default=dict, blank=True, help_text="Read by workflows as {{ config.x }}.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_deployed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.sid} ({self.name})"
+
+
+class AppVersion(models.Model):
+    """An immutable deploy: the session's files at that moment, by reference, and what the deploy found."""
+
+    sid = models.CharField(max_length=32, unique=True, default=new_version_sid, editable=False)
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    files = models.ManyToManyField("stage.FileVersion", through="AppVersionFile", related_name="app_versions")
+    backend_entrypoint = models.CharField(max_length=1024, blank=True)
+    compute_modules = models.JSONField(default=list, blank=True)
+    workflows = models.JSONField(null=True, blank=True, help_text="The parsed /app/shift.workflows.json, if any.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app", "number"], name="%(app_label)s_%(class)s_unique_number"),
+        ]
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"{self.sid} (v{self.number})"
+
+
+class AppVersionFile(models.Model):
+    version = models.ForeignKey(AppVersion, on_delete=models.CASCADE, related_name="version_files")
+    file_version = models.ForeignKey("stage.FileVersion", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=1024)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "path"], name="%(app_label)s_%(class)s_unique_path"),
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+class Channel(models.Model):
+    """A named pointer (preview, production) at one of the app's versions."""
+
+    class Name(models.TextChoices):
+        PREVIEW = "preview"
+        PRODUCTION = "production"
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=16, choices=Name.choices)
+    version = models.ForeignKey(AppVersion, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.app.sid}:{self.name}"
+
+
+class ChannelMove(models.Model):
+    """Every move of a channel pointer: who, when, from, to, why. Append-only."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="channel_moves")
+    channel = models.CharField(max_length=16, choices=Channel.Name.choices)
+    from_version = models.ForeignKey(AppVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_version = models.ForeignKey(AppVersion, on_delete=models.PROTECT, related_name="+")
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.channel}: {self.from_version_id} -> {self.to_version_id}"
