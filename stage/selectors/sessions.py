@@ -1,4 +1,4 @@
-"""Reads. Every lookup of a user's resource goes through here, scoped to its owner."""
+"""Reads of sessions and what lives in them."""
 
 from django.db.models import QuerySet
 

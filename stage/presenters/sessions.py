@@ -2,8 +2,8 @@
 
 from django.db.models import Count
 
-from stage import selectors
 from stage.models import FileVersion, Render, Session, Snapshot
+from stage.selectors import sessions as selectors
 from stage.timestamps import epoch_ms
 
 

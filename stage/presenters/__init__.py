@@ -1,0 +1,23 @@
+"""JSON shapes shared by the REST API and the Convex endpoint, one module per area."""
+
+from stage.presenters.sessions import (
+    file_detail,
+    file_history_entry,
+    file_written,
+    render_state,
+    session_status,
+    session_summary,
+    snapshot_summary,
+    snapshots_with_counts,
+)
+
+__all__ = [
+    "file_detail",
+    "file_history_entry",
+    "file_written",
+    "render_state",
+    "session_status",
+    "session_summary",
+    "snapshot_summary",
+    "snapshots_with_counts",
+]
