@@ -1,5 +1,18 @@
 """Reads, one module per area. Every lookup of a user's resource is scoped to its owner."""
 
+from stage.selectors.apps import (
+    app_get,
+    app_get_by_session,
+    app_get_public,
+    app_list,
+    channel_history,
+    channel_version,
+    channels_of,
+    version_files,
+    version_get,
+    version_list,
+    version_manifest,
+)
 from stage.selectors.sessions import (
     current_files,
     file_get,
@@ -14,6 +27,13 @@ from stage.selectors.sessions import (
 )
 
 __all__ = [
+    "app_get",
+    "app_get_by_session",
+    "app_get_public",
+    "app_list",
+    "channel_history",
+    "channel_version",
+    "channels_of",
     "current_files",
     "file_get",
     "file_get_or_404",
@@ -24,4 +44,8 @@ __all__ = [
     "session_list",
     "snapshot_get",
     "snapshot_list",
+    "version_files",
+    "version_get",
+    "version_list",
+    "version_manifest",
 ]

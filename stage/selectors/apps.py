@@ -1,0 +1,89 @@
+"""Reads of published apps, their versions and channels."""
+
+from django.db.models import QuerySet
+
+from stage.errors import NotFound
+from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
+
+
+def _app_queryset() -> QuerySet[App]:
+    return App.objects.select_related("author", "session")
+
+
+def app_get_public(*, sid: str) -> App:
+    """Any app by sid, with no owner scoping: for the published gateway and the workflow runner."""
+    app = _app_queryset().filter(sid=sid).first() if isinstance(sid, str) else None
+    if app is None:
+        raise NotFound("App not found")
+    return app
+
+
+def app_get(*, sid: str, owner) -> App:
+    """The owner's app; any other caller learns only that there is no such app."""
+    app = _app_queryset().filter(sid=sid, author=owner).first() if isinstance(sid, str) else None
+    if app is None:
+        raise NotFound("App not found")
+    return app
+
+
+def app_list(
+    *, owner, author: str | None = None, session_id: str | None = None, status: str | None = None
+) -> QuerySet[App]:
+    """The owner's apps, newest first, narrowed by author email, session public id and status."""
+    apps = _app_queryset().filter(author=owner)
+    if author is not None:
+        apps = apps.filter(author__email__iexact=author)
+    if session_id is not None:
+        apps = apps.filter(session__public_id=session_id)
+    if status is not None:
+        apps = apps.filter(status=status)
+    return apps
+
+
+def app_get_by_session(*, session_id: str, owner) -> App | None:
+    """The newest of the owner's apps published from that session, or None."""
+    return app_list(owner=owner, session_id=session_id).first()
+
+
+def channel_version(*, app: App, channel: str = Channel.Name.PRODUCTION) -> AppVersion:
+    """The version a channel of the app points at."""
+    found = Channel.objects.select_related("version").filter(app=app, name=channel).first()
+    if found is None:
+        raise NotFound(f"Channel not found: {channel}")
+    return found.version
+
+
+def channels_of(*, app: App) -> dict[str, Channel]:
+    """Channel name -> channel, with its version loaded."""
+    return {channel.name: channel for channel in Channel.objects.select_related("version").filter(app=app)}
+
+
+def version_files(*, version: AppVersion) -> dict[str, str]:
+    """The version's files, path -> content, in one query."""
+    rows = AppVersionFile.objects.filter(version=version).order_by("path")
+    return dict(rows.values_list("path", "file_version__content"))
+
+
+def version_manifest(*, version: AppVersion) -> list[dict]:
+    """The version's files without content: path, file version and size."""
+    rows = AppVersionFile.objects.filter(version=version).order_by("path")
+    return [
+        {"path": path, "version": number, "size": size}
+        for path, number, size in rows.values_list("path", "file_version__version", "file_version__size")
+    ]
+
+
+def version_list(*, app: App) -> QuerySet[AppVersion]:
+    return AppVersion.objects.filter(app=app).select_related("created_by").order_by("-number")
+
+
+def version_get(*, app: App, sid: str) -> AppVersion:
+    version = AppVersion.objects.filter(app=app, sid=sid).first() if isinstance(sid, str) else None
+    if version is None:
+        raise NotFound("App version not found")
+    return version
+
+
+def channel_history(*, app: App) -> QuerySet[ChannelMove]:
+    """Every pointer move of the app's channels, newest first."""
+    return ChannelMove.objects.filter(app=app).select_related("from_version", "to_version", "moved_by")
