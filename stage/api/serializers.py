@@ -16,6 +16,15 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans instead of quietly turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -26,7 +35,7 @@ def validated(serializer_class, data) -> dict:
 
 
 class SessionCreateInput(StrictSerializer):
-    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    name = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=200)
 
 
 class PushInput(StrictSerializer):
@@ -36,19 +45,19 @@ class PushInput(StrictSerializer):
 
 
 class FileWriteInput(StrictSerializer):
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    content = StrictCharField(allow_blank=True, trim_whitespace=False)
 
 
 class RenderInput(StrictSerializer):
-    entry = serializers.CharField(required=False, allow_null=True, help_text="Defaults to /app/App.tsx.")
+    entry = StrictCharField(required=False, allow_null=True, help_text="Defaults to /app/App.tsx.")
 
 
 class SnapshotCreateInput(StrictSerializer):
-    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    name = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=200)
 
 
 class GoogleScopesInput(StrictSerializer):
-    scopes = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    scopes = serializers.ListField(child=StrictCharField(), allow_empty=True)
 
 
 def push_files_from(value) -> list[tuple[object, object]]:

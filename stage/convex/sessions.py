@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from stage import presenters, selectors
-from stage.api.serializers import StrictSerializer
+from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.convex.registry import convex_function
 from stage.services.files import file_write
 from stage.services.renders import render_report_error, render_trigger
@@ -19,19 +19,19 @@ def _session(user, session_id):
 
 
 class CreateSessionArgs(StrictSerializer):
-    name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    name = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=200)
 
 
 class SessionArgs(StrictSerializer):
-    sessionId = serializers.CharField()
+    sessionId = StrictCharField()
 
 
 class PathArgs(SessionArgs):
-    path = serializers.CharField()
+    path = StrictCharField()
 
 
 class WriteFileArgs(PathArgs):
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    content = StrictCharField(allow_blank=True, trim_whitespace=False)
 
 
 class ReadFileAtVersionArgs(PathArgs):
@@ -39,23 +39,23 @@ class ReadFileAtVersionArgs(PathArgs):
 
 
 class TriggerRenderArgs(SessionArgs):
-    entry = serializers.CharField(required=False, allow_null=True)
+    entry = StrictCharField(required=False, allow_null=True)
 
 
 class CreateSnapshotArgs(SessionArgs):
-    name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    name = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=200)
 
 
 class RestoreSnapshotArgs(SessionArgs):
-    snapshotId = serializers.CharField()
+    snapshotId = StrictCharField()
 
 
 class SetGoogleScopesArgs(SessionArgs):
-    scopes = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    scopes = serializers.ListField(child=StrictCharField(), allow_empty=True)
 
 
 class ReportErrorArgs(SessionArgs):
-    error = serializers.CharField(max_length=20_000)
+    error = StrictCharField(max_length=20_000)
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 

@@ -14,13 +14,13 @@ from rest_framework.views import APIView
 
 import stage.convex.sessions  # noqa: F401  (registers the session functions)
 from stage.api.envelope import describe_exception
-from stage.api.serializers import StrictSerializer
+from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.convex.registry import FUNCTIONS, describe_errors
 from stage.errors import StageError, ValidationFailed
 
 
 class CallInput(StrictSerializer):
-    path = serializers.CharField()
+    path = StrictCharField()
     args = serializers.DictField(required=False, default=dict)
     format = serializers.ChoiceField(choices=["json"], required=False)
 

@@ -1,0 +1,194 @@
+import pytest
+
+from stage.models import FileVersion, Session
+from tests.stage.helpers import data, error, new_session, push
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_answers_201_with_an_opaque_random_id(api, user):
+    response = api.post("/api/v1/stage/sessions", {"name": "my-app"}, format="json")
+    assert response.status_code == 201
+    session_id = data(response)["id"]
+    assert len(session_id) >= 16 and session_id.isalnum()
+    assert Session.objects.get(public_id=session_id).owner == user
+    assert new_session(api) != session_id
+
+
+def test_create_without_a_body_works_like_the_spec_curl(api):
+    response = api.post("/api/v1/stage/sessions")
+    assert response.status_code == 201
+
+
+def test_create_refuses_unknown_fields_and_wrong_types(api):
+    details = error(api.post("/api/v1/stage/sessions", {"nmae": "x"}, format="json"), 400, "VALIDATION_ERROR")
+    assert "nmae" in details["details"]
+    error(api.post("/api/v1/stage/sessions", {"name": ["x"]}, format="json"), 400, "VALIDATION_ERROR")
+    error(api.post("/api/v1/stage/sessions", ["x"], format="json"), 400, "VALIDATION_ERROR")
+    assert Session.objects.count() == 0
+
+
+def test_malformed_json_is_400_and_names_the_problem(api):
+    response = api.generic("POST", "/api/v1/stage/sessions", "{bad", content_type="application/json")
+    assert "Malformed" in error(response, 400, "VALIDATION_ERROR")["message"]
+
+
+def test_list_is_newest_first_paginated_and_only_mine(api, other_api):
+    ids = [new_session(api, name=f"s{i}") for i in range(3)]
+    new_session(other_api)
+    page = data(api.get("/api/v1/stage/sessions?limit=2"))
+    assert [s["id"] for s in page["results"]] == ids[::-1][:2]
+    rest = data(api.get(page["next"]))
+    assert [s["id"] for s in rest["results"]] == ids[:1]
+    assert rest["next"] is None
+
+
+def test_push_accepts_the_spec_form_and_the_sdk_form(api):
+    session_id = new_session(api)
+    assert data(push(api, session_id, {"/app/App.tsx": "a", "/app/x.ts": "b"})) == {"count": 2}
+    sdk_form = [{"path": "/app/App.tsx", "content": "a2"}, {"path": "/app/y.ts", "content": "c"}]
+    assert data(push(api, session_id, sdk_form)) == {"count": 2}
+    files = data(api.get(f"/api/v1/stage/sessions/{session_id}/files"))
+    assert files == [
+        {"path": "/app/App.tsx", "version": 2, "size": 2},
+        {"path": "/app/x.ts", "version": 1, "size": 1},
+        {"path": "/app/y.ts", "version": 1, "size": 1},
+    ]
+
+
+def test_push_normalises_paths_and_counts_utf8_bytes(api):
+    session_id = new_session(api)
+    push(api, session_id, {"//app/./ünï.ts": "é"})
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files")) == [
+        {"path": "/app/ünï.ts", "version": 1, "size": 2}
+    ]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"/app/ok.ts": "fine", "/app/../escape.ts": "x"},
+        {"/app/ok.ts": "fine", "relative.ts": "x"},
+        {"/app/ok.ts": "fine", "/app/nul\u0000.ts": "x"},
+        {"/app/ok.ts": "fine", "/app/bad.ts": 42},
+        {"/app/ok.ts": "fine", "/app/bad.ts": "nul \u0000 inside"},
+        [{"path": "/app/ok.ts", "content": "fine"}, {"path": "/app/ok.ts", "content": "again"}],
+        [{"path": "/app/ok.ts", "content": "fine"}, {"path": "/app/x.ts"}],
+        [{"path": "/app/ok.ts", "content": "fine", "mode": "0755"}],
+        "not files",
+    ],
+    ids=[
+        "dotdot",
+        "relative",
+        "nul-path",
+        "number-content",
+        "nul-content",
+        "duplicate",
+        "no-content",
+        "extra-key",
+        "string",
+    ],
+)
+def test_a_push_with_one_bad_file_writes_none(api, files):
+    session_id = new_session(api)
+    err = error(push(api, session_id, files), 400, "VALIDATION_ERROR")
+    assert err["message"]
+    assert FileVersion.objects.count() == 0
+
+
+def test_validation_error_names_every_bad_path(api):
+    session_id = new_session(api)
+    err = error(push(api, session_id, {"/a/../b": "x", "c": "y", "/ok": "z"}), 400, "VALIDATION_ERROR")
+    assert set(err["details"]["files"]) == {"/a/../b", "c"}
+    assert "/a/../b" in err["message"]
+
+
+def test_push_refuses_unknown_top_level_fields(api):
+    session_id = new_session(api)
+    response = api.post(f"/api/v1/stage/sessions/{session_id}/push", {"files": {}, "force": True}, format="json")
+    error(response, 400, "VALIDATION_ERROR")
+
+
+def test_read_a_file_latest_and_by_version(api):
+    session_id = new_session(api)
+    push(api, session_id, {"/app/App.tsx": "one"})
+    push(api, session_id, {"/app/App.tsx": "two"})
+    latest = data(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx"))
+    assert {k: latest[k] for k in ("path", "content", "version", "size")} == {
+        "path": "/app/App.tsx",
+        "content": "two",
+        "version": 2,
+        "size": 3,
+    }
+    assert isinstance(latest["createdAt"], int)
+    first = data(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx?version=1"))
+    assert (first["content"], first["version"]) == ("one", 1)
+
+
+def test_reading_missing_files_and_versions_is_404(api):
+    session_id = new_session(api)
+    push(api, session_id, {"/app/App.tsx": "one"})
+    assert (
+        "/app/Nope.tsx"
+        in error(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/Nope.tsx"), 404, "NOT_FOUND")["message"]
+    )
+    error(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx?version=9"), 404, "NOT_FOUND")
+    error(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx?version=zero"), 400, "VALIDATION_ERROR")
+    error(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx?version=0"), 400, "VALIDATION_ERROR")
+
+
+def test_files_with_content(api):
+    session_id = new_session(api)
+    push(api, session_id, {"/a.ts": "A"})
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files?content=1")) == [
+        {"path": "/a.ts", "version": 1, "size": 1, "content": "A"}
+    ]
+
+
+def test_put_writes_one_file_as_its_next_version(api):
+    session_id = new_session(api)
+    url = f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx"
+    assert data(api.put(url, {"content": "x"}, format="json")) == {"path": "/app/App.tsx", "version": 1, "size": 1}
+    assert data(api.put(url, {"content": ""}, format="json")) == {"path": "/app/App.tsx", "version": 2, "size": 0}
+    error(api.put(url, {}, format="json"), 400, "VALIDATION_ERROR")
+    error(api.put(url, {"content": "x", "extra": 1}, format="json"), 400, "VALIDATION_ERROR")
+    error(
+        api.put(f"/api/v1/stage/sessions/{session_id}/files/app/..%2Fx", {"content": "x"}, format="json"),
+        400,
+        "VALIDATION_ERROR",
+    )
+
+
+def test_history_lists_every_version_newest_first(api):
+    session_id = new_session(api)
+    for content in ("a", "bb", "ccc"):
+        push(api, session_id, {"/app/App.tsx": content})
+    history = data(api.get(f"/api/v1/stage/sessions/{session_id}/history?path=/app/App.tsx"))
+    assert [(h["version"], h["size"]) for h in history] == [(3, 3), (2, 2), (1, 1)]
+    error(api.get(f"/api/v1/stage/sessions/{session_id}/history"), 400, "VALIDATION_ERROR")
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/history?path=/nope")) == []
+
+
+def test_status_is_exactly_the_spec_shape(api):
+    session_id = new_session(api)
+    push(api, session_id, {"/app/App.tsx": "export default function App() { return <h1>Hello</h1>; }"})
+    push(api, session_id, {"/app/App.tsx": "export default function App() { return <h1>Hello!</h1>; }"})
+    status = data(api.get(f"/api/v1/stage/sessions/{session_id}/status"))
+    assert set(status) == {"session", "render", "files"}
+    assert set(status["session"]) == {"createdAt", "lastAccessedAt"}
+    assert status["render"] is None
+    assert status["files"] == [{"path": "/app/App.tsx", "version": 2, "size": 57}]
+    api.post(f"/api/v1/stage/sessions/{session_id}/render", {"entry": "/app/App.tsx"}, format="json")
+    render = data(api.get(f"/api/v1/stage/sessions/{session_id}/status"))["render"]
+    assert {"entry", "version", "error", "renderedAt"} <= set(render)
+    assert (render["entry"], render["version"]) == ("/app/App.tsx", 1)
+
+
+def test_wrong_methods_are_405_in_the_envelope(api):
+    session_id = new_session(api)
+    error(api.delete(f"/api/v1/stage/sessions/{session_id}/status"), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_unknown_api_paths_are_404_in_the_envelope(api):
+    error(api.get("/api/v1/stage/nothing-here"), 404, "NOT_FOUND")
+    error(api.get("/api/v1/stage/sessions/abc/unknown"), 404, "NOT_FOUND")
