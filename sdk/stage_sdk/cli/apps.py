@@ -1,0 +1,171 @@
+"""`stage apps ...` and `stage run`: published apps, their channels, and workflow runs."""
+
+import json
+
+import click
+
+from stage_sdk.cli.output import State, bold, common, dim, success
+from stage_sdk.models import App, Channels
+
+
+def _channel_line(channels: Channels | None) -> str:
+    if channels is None:
+        return ""
+    parts = []
+    for name in ("preview", "production"):
+        pointer = getattr(channels, name)
+        if pointer is not None:
+            parts.append(f"{name} v{pointer.version} {dim(pointer.app_version_sid or '')}")
+    return ", ".join(parts)
+
+
+def _show_app(app: App) -> None:
+    click.echo(f"{bold(app.sid)} {app.name} {dim(app.status)}")
+    if app.description:
+        click.echo(f"  {app.description}")
+    if app.channels is not None:
+        click.echo(f"  {_channel_line(app.channels)}")
+
+
+@click.group()
+def apps():
+    """Published apps: publish, list, get, deploy, versions, channels, promote, rollback, history."""
+
+
+@apps.command()
+@click.option("--name", required=True, help="The app's name.")
+@click.option("--description", help="A short description.")
+@common
+def publish(state: State, name, description):
+    """Publish the current session as an app."""
+    app = state.client().stage.apps.publish(session_id=state.session_id(), name=name, description=description)
+    state.emit(
+        app.to_json(), human=lambda: success(f"Published {app.sid} ({app.name})"), quiet=lambda: click.echo(app.sid)
+    )
+
+
+@apps.command("list")
+@click.option("--author", help="Only apps by this author email.")
+@click.option("--session-id", help="The app published from this session.")
+@click.option("--status", type=click.Choice(["active", "archived"]), help="Only apps with this status.")
+@common
+def list_(state: State, author, session_id, status):
+    """The caller's apps."""
+    found = state.client().stage.apps.list(author=author, session_id=session_id, status=status)
+
+    def human():
+        if not found:
+            click.echo(dim("(no apps)"))
+        for app in found:
+            _show_app(app)
+
+    state.emit(
+        {"apps": [app.to_json() for app in found], "count": len(found)},
+        human=human,
+        quiet=lambda: found and click.echo("\n".join(app.sid for app in found)),
+    )
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def get(state: State, sid):
+    """One app, with its channels."""
+    app = state.client().stage.apps.get(sid)
+    state.emit(app.to_json(), human=lambda: _show_app(app), quiet=lambda: click.echo(app.sid))
+
+
+@apps.command()
+@click.argument("sid")
+@click.option("--promote", is_flag=True, help="Move production to the new version too.")
+@common
+def deploy(state: State, sid, promote):
+    """Deploy the session's current files as a new version (preview moves to it)."""
+    result = state.client().stage.apps.deploy(sid, promote=promote)
+    number = result.version.version if result.version else "?"
+    suffix = " (preview and production)" if promote else " (preview)"
+    state.emit(result.to_json(), human=lambda: success(f"Deployed {sid} v{number}{suffix}"))
+
+
+@apps.command()
+@click.argument("sid")
+@click.option("--version", "app_version_sid", help="The version to promote (default: preview's).")
+@common
+def promote(state: State, sid, app_version_sid):
+    """Point production at a version (no rebuild)."""
+    channels = state.client().stage.apps.promote(sid, app_version_sid=app_version_sid)
+    state.emit(channels.to_json(), human=lambda: success(f"Promoted {sid}: {_channel_line(channels)}"))
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def rollback(state: State, sid):
+    """Point production back at its previous version."""
+    channels = state.client().stage.apps.rollback(sid)
+    state.emit(channels.to_json(), human=lambda: success(f"Rolled back {sid}: {_channel_line(channels)}"))
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def channels(state: State, sid):
+    """Where preview and production point."""
+    found = state.client().stage.apps.channels(sid)
+    state.emit(found.to_json(), human=lambda: click.echo(_channel_line(found) or dim("(no channels)")))
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def versions(state: State, sid):
+    """The app's versions, newest first."""
+    found = state.client().stage.apps.versions(sid)
+    state.emit(
+        {"versions": [v.to_json() for v in found], "count": len(found)},
+        human=lambda: [click.echo(f"v{v.version} {v.sid} {dim(f'{len(v.files)} files')}") for v in found],
+    )
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def history(state: State, sid):
+    """Every channel move, newest first."""
+    moves = state.client().stage.apps.history(sid)
+    state.emit(
+        {"moves": [move.to_json() for move in moves], "count": len(moves)},
+        human=lambda: [
+            click.echo(f"{move.channel}: v{move.from_version or '-'} -> v{move.to_version} {dim(move.reason)}")
+            for move in moves
+        ],
+    )
+
+
+def _json_input(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not valid JSON: {exc}") from exc
+
+
+@click.command()
+@click.argument("app_sid")
+@click.argument("workflow")
+@click.option("--input", "input_", callback=_json_input, help="The workflow input as JSON, e.g. '{\"a\": 1}'.")
+@click.option("--idempotency-key", help="Repeat a run safely: the same key returns the same run.")
+@common
+def run(state: State, app_sid, workflow, input_, idempotency_key):
+    """Run a published app's workflow."""
+    result = state.client().stage.run(app_sid, workflow, input_ or {}, idempotency_key=idempotency_key)
+    body = json.dumps(result.data, indent=2, ensure_ascii=False)
+    state.emit(
+        {"status": result.status_code, "runId": result.run_id, "data": result.data},
+        human=lambda: click.echo(body),
+        quiet=lambda: click.echo(result.run_id or body),
+    )
+
+
+COMMANDS = [apps, run]

@@ -1,0 +1,255 @@
+"""Typed results: dataclasses with the spec's field names in snake_case, built from the camelCase JSON.
+
+Every model keeps fields the SDK does not know yet in ``extra`` (camelCase keys, as sent), so a newer server
+never breaks an older SDK, and ``to_json()`` gives the server's shape back.
+"""
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Self
+
+_CAMEL = re.compile(r"_([a-z])")
+
+
+def camel(name: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
+
+
+@dataclass
+class Model:
+    # field name -> model class for nested objects (a list of them when the JSON value is a list)
+    nested: ClassVar[dict[str, type["Model"]]] = {}
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, kw_only=True)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        if not isinstance(data, dict):
+            data = {}
+        known = {f.name: camel(f.name) for f in fields(cls) if f.name != "extra"}
+        values = {}
+        for name, key in known.items():
+            if key not in data:
+                continue
+            value = data[key]
+            nested = cls.nested.get(name)
+            if nested is not None and isinstance(value, list):
+                value = [nested.from_json(item) for item in value]
+            elif nested is not None and isinstance(value, dict):
+                value = nested.from_json(value)
+            values[name] = value
+        extra = {key: value for key, value in data.items() if key not in known.values()}
+        return cls(**values, extra=extra)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "extra":
+                continue
+            out[camel(f.name)] = _plain(getattr(self, f.name))
+        out.update(self.extra)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.to_json()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+# --- Sessions ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CreateSessionResult(Model):
+    id: str = ""
+
+
+@dataclass
+class Session(Model):
+    id: str = ""
+    name: str | None = None
+    created_at: int | None = None
+    last_accessed_at: int | None = None
+
+
+@dataclass
+class PushResult(Model):
+    count: int = 0
+
+
+@dataclass
+class RenderResult(Model):
+    entry: str = ""
+    version: int = 0
+
+
+@dataclass
+class SessionTimes(Model):
+    created_at: int | None = None
+    last_accessed_at: int | None = None
+
+
+@dataclass
+class RenderState(Model):
+    entry: str = ""
+    version: int = 0
+    error: str | None = None
+    rendered_at: int | None = None
+
+
+@dataclass
+class FileInfo(Model):
+    path: str = ""
+    version: int = 0
+    size: int = 0
+
+
+@dataclass
+class SessionStatus(Model):
+    nested = {"session": SessionTimes, "render": RenderState, "files": FileInfo}
+    session: SessionTimes | None = None
+    render: RenderState | None = None
+    files: list[FileInfo] = field(default_factory=list)
+
+
+@dataclass
+class FileContent(Model):
+    path: str = ""
+    content: str = ""
+    version: int = 0
+    size: int = 0
+    created_at: int | None = None
+
+
+@dataclass
+class FileWritten(Model):
+    path: str = ""
+    version: int = 0
+    size: int = 0
+
+
+@dataclass
+class FileVersionInfo(Model):
+    path: str = ""
+    version: int = 0
+    size: int = 0
+    created_at: int | None = None
+
+
+@dataclass
+class GoogleScopes(Model):
+    scopes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot(Model):
+    id: str = ""
+    name: str | None = None
+    created_at: int | None = None
+    file_count: int = 0
+
+
+@dataclass
+class RestoreResult(Model):
+    restored: int = 0
+
+
+# --- Apps ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelPointer(Model):
+    app_version_sid: str | None = None
+    version: int | None = None
+    updated_at: int | None = None
+
+
+@dataclass
+class Channels(Model):
+    nested = {"preview": ChannelPointer, "production": ChannelPointer}
+    preview: ChannelPointer | None = None
+    production: ChannelPointer | None = None
+
+
+@dataclass
+class Person(Model):
+    email: str | None = None
+    username: str | None = None
+
+
+@dataclass
+class App(Model):
+    nested = {"channels": Channels, "author": Person}
+    sid: str = ""
+    name: str = ""
+    description: str = ""
+    session_id: str | None = None
+    author: Person | None = None
+    status: str = ""
+    repository: dict | None = None
+    config: dict | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    last_deployed_at: int | None = None
+    channels: Channels | None = None
+
+
+@dataclass
+class AppVersion(Model):
+    """An immutable deploy: ``version`` is its number (1, 2, ...), ``files`` its manifest {path, version, size}."""
+
+    nested = {"created_by": Person, "files": FileInfo}
+    sid: str = ""
+    version: int = 0
+    created_at: int | None = None
+    created_by: Person | None = None
+    backend_entrypoint: str | None = None
+    compute_modules: list | None = None
+    workflows: dict | None = None
+    files: list[FileInfo] = field(default_factory=list)
+
+
+@dataclass
+class ChannelMove(Model):
+    nested = {"moved_by": Person}
+    channel: str = ""
+    from_app_version_sid: str | None = None
+    from_version: int | None = None
+    to_app_version_sid: str = ""
+    to_version: int = 0
+    moved_by: Person | None = None
+    reason: str = ""
+    created_at: int | None = None
+
+
+@dataclass
+class DeployResult(Model):
+    """A deploy's answer: the app as it now is (channels included) and the new version."""
+
+    nested = {"app": App, "version": AppVersion}
+    app: App | None = None
+    version: AppVersion | None = None
+
+
+# --- Workflows -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    """A workflow run's answer: the ``response`` step's payload, or ``{runId, status, outputs}``.
+
+    ``status_code`` is the HTTP status (a ``response`` step may choose it), ``data`` the decoded body.
+    """
+
+    status_code: int
+    data: Any
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def run_id(self) -> str | None:
+        return self.data.get("runId") if isinstance(self.data, dict) else None
+
+    def to_json(self) -> Any:
+        return self.data
