@@ -1,5 +1,6 @@
 from django.urls import path
 
+from stage.api import apps
 from stage.api import sessions as views
 
 urlpatterns = [
@@ -13,4 +14,12 @@ urlpatterns = [
     path("sessions/<str:session_id>/render", views.SessionRenderView.as_view()),
     path("sessions/<str:session_id>/status", views.SessionStatusView.as_view()),
     path("sessions/<str:session_id>/google-scopes", views.SessionGoogleScopesView.as_view()),
+    path("apps", apps.AppListCreateView.as_view()),
+    path("apps/<str:sid>", apps.AppDetailView.as_view()),
+    path("apps/<str:sid>/deploy", apps.AppDeployView.as_view()),
+    path("apps/<str:sid>/versions", apps.AppVersionsView.as_view()),
+    path("apps/<str:sid>/channels", apps.AppChannelsView.as_view()),
+    path("apps/<str:sid>/channels/production/promote", apps.PromoteView.as_view()),
+    path("apps/<str:sid>/channels/production/rollback", apps.RollbackView.as_view()),
+    path("apps/<str:sid>/channels/history", apps.ChannelHistoryView.as_view()),
 ]

@@ -32,6 +32,10 @@ class App(models.Model):
     last_deployed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            # One app per session, so ?sessionId= and stage:getAppBySession resolve to exactly one app.
+            models.UniqueConstraint(fields=["session"], name="%(app_label)s_%(class)s_unique_session"),
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -1,5 +1,13 @@
 """JSON shapes shared by the REST API and the Convex endpoint, one module per area."""
 
+from stage.presenters.apps import (
+    app_detail,
+    apps_detail,
+    channel_move,
+    channels_summary,
+    version_detail,
+    versions_detail,
+)
 from stage.presenters.sessions import (
     file_detail,
     file_history_entry,
@@ -12,6 +20,10 @@ from stage.presenters.sessions import (
 )
 
 __all__ = [
+    "app_detail",
+    "apps_detail",
+    "channel_move",
+    "channels_summary",
     "file_detail",
     "file_history_entry",
     "file_written",
@@ -20,4 +32,6 @@ __all__ = [
     "session_summary",
     "snapshot_summary",
     "snapshots_with_counts",
+    "version_detail",
+    "versions_detail",
 ]

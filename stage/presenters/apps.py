@@ -1,0 +1,97 @@
+"""The JSON shapes of apps, versions, channels and channel moves, shared by the REST API and the Convex endpoint."""
+
+from django.db.models import Prefetch, QuerySet
+
+from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
+from stage.selectors import apps as selectors
+from stage.timestamps import epoch_ms
+
+
+def person(user) -> dict | None:
+    return None if user is None else {"email": user.email, "username": user.get_username()}
+
+
+def channel_summary(channel: Channel | None) -> dict | None:
+    if channel is None:
+        return None
+    return {
+        "appVersionSid": channel.version.sid,
+        "version": channel.version.number,
+        "updatedAt": epoch_ms(channel.updated_at),
+    }
+
+
+def channels_summary(channels: dict[str, Channel]) -> dict:
+    """{preview: {appVersionSid, version, updatedAt} | null, production: ...} as in sdk-stage.md."""
+    return {name: channel_summary(channels.get(name)) for name in (Channel.Name.PREVIEW, Channel.Name.PRODUCTION)}
+
+
+def app_detail(app: App, *, channels: dict[str, Channel] | None = None) -> dict:
+    if channels is None:
+        channels = selectors.channels_of(app=app)
+    return {
+        "sid": app.sid,
+        "name": app.name,
+        "description": app.description,
+        "sessionId": app.session.public_id,
+        "author": person(app.author),
+        "status": app.status,
+        "repository": app.repository,
+        "config": app.config,
+        "createdAt": epoch_ms(app.created_at),
+        "updatedAt": epoch_ms(app.updated_at),
+        "lastDeployedAt": epoch_ms(app.last_deployed_at),
+        "channels": channels_summary(channels),
+    }
+
+
+def apps_detail(apps: QuerySet[App]) -> list[dict]:
+    """Many apps with their channels in two queries."""
+    apps = apps.prefetch_related(Prefetch("channels", queryset=Channel.objects.select_related("version")))
+    return [app_detail(app, channels={c.name: c for c in app.channels.all()}) for app in apps]
+
+
+def version_detail(version: AppVersion, *, files: list[dict] | None = None) -> dict:
+    if files is None:
+        files = selectors.version_manifest(version=version)
+    return {
+        "sid": version.sid,
+        "version": version.number,
+        "createdAt": epoch_ms(version.created_at),
+        "createdBy": person(version.created_by),
+        "backendEntrypoint": version.backend_entrypoint or None,
+        "computeModules": version.compute_modules,
+        "workflows": version.workflows,
+        "files": files,
+    }
+
+
+def versions_detail(versions: QuerySet[AppVersion]) -> list[dict]:
+    """Many versions with their file manifests in two queries (file contents are never loaded)."""
+    manifest = AppVersionFile.objects.select_related("file_version").only(
+        "path", "version_id", "file_version__version", "file_version__size"
+    )
+    versions = versions.prefetch_related(Prefetch("version_files", queryset=manifest.order_by("path")))
+    return [
+        version_detail(
+            version,
+            files=[
+                {"path": row.path, "version": row.file_version.version, "size": row.file_version.size}
+                for row in version.version_files.all()
+            ],
+        )
+        for version in versions
+    ]
+
+
+def channel_move(move: ChannelMove) -> dict:
+    return {
+        "channel": move.channel,
+        "fromAppVersionSid": move.from_version.sid if move.from_version else None,
+        "fromVersion": move.from_version.number if move.from_version else None,
+        "toAppVersionSid": move.to_version.sid,
+        "toVersion": move.to_version.number,
+        "movedBy": person(move.moved_by),
+        "reason": move.reason,
+        "createdAt": epoch_ms(move.created_at),
+    }

@@ -1,0 +1,285 @@
+"""Writes of published apps: publish, update, deploy, and the channel pointer moves.
+
+Every pointer move happens under the app row's lock inside one transaction and leaves one ChannelMove row,
+so racing deploys, promotes and rollbacks serialise: the pointer always names the last writer's version and
+the history holds every move in order.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from stage.errors import Conflict, NotFound, ValidationFailed
+from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
+
+ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
+COMPUTE_DIR = "/app/compute/"
+COMPUTE_MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+WORKFLOWS_PATH = "/app/shift.workflows.json"
+MAX_NAME = 200
+MAX_DESCRIPTION = 5_000
+MAX_CONFIG_BYTES = 64 * 1024
+UPDATABLE = ("name", "description", "status", "config", "repository")
+
+
+@dataclass(frozen=True)
+class DeployFindings:
+    backend_entrypoint: str
+    compute_modules: list[str]
+    workflows: dict | None
+
+
+def deploy_findings(files: dict[str, int], read) -> DeployFindings:
+    """What a deploy finds in a file tree (path -> anything); `read(path)` loads one file's content.
+
+    Raises ValidationFailed listing every bad compute module name, or naming the workflows file when it is
+    not a JSON object.
+    """
+    entrypoint = next((path for path in ENTRYPOINTS if path in files), "")
+    modules, offenders = [], []
+    for path in sorted(files):
+        if path.startswith(COMPUTE_DIR) and path.endswith(".ts") and "/" not in path[len(COMPUTE_DIR) :]:
+            name = path[len(COMPUTE_DIR) : -len(".ts")]
+            (modules if COMPUTE_MODULE_NAME.match(name) else offenders).append(name)
+    if offenders:
+        raise ValidationFailed(
+            f"Invalid compute module names (must match {COMPUTE_MODULE_NAME.pattern}): {', '.join(offenders)}",
+            details={"computeModules": {f"{COMPUTE_DIR}{name}.ts": ["Invalid module name."] for name in offenders}},
+        )
+    workflows = None
+    if WORKFLOWS_PATH in files:
+        workflows = _parse_workflows(read(WORKFLOWS_PATH))
+    return DeployFindings(backend_entrypoint=entrypoint, compute_modules=modules, workflows=workflows)
+
+
+def _parse_workflows(content: str) -> dict:
+    try:
+        parsed = json.loads(content)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"{WORKFLOWS_PATH} is not valid JSON: {exc}", details={WORKFLOWS_PATH: [f"Invalid JSON: {exc}"]}
+        ) from exc
+    if not isinstance(parsed, dict):
+        raise ValidationFailed(
+            f"{WORKFLOWS_PATH} must hold a JSON object", details={WORKFLOWS_PATH: ["Expected a JSON object."]}
+        )
+    # Deeper validation of the workflows document (version, blocks, templates) is called from here.
+    return parsed
+
+
+def _lock_app(app: App) -> App:
+    return App.objects.select_for_update().get(pk=app.pk)
+
+
+def _refuse_archived(app: App, action: str) -> None:
+    if app.status == App.Status.ARCHIVED:
+        raise Conflict(f"App {app.sid} is archived: unarchive it (status active) before you {action}.")
+
+
+def _version_create(*, app: App, session: Session, actor) -> AppVersion:
+    """Snapshot the session's current files by reference, after checking what the deploy finds in them."""
+    current = dict(CurrentFile.objects.filter(session=session).values_list("path", "file_version_id"))
+
+    def read(path: str) -> str:
+        return FileVersion.objects.values_list("content", flat=True).get(pk=current[path])
+
+    findings = deploy_findings(current, read)
+    number = (AppVersion.objects.filter(app=app).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AppVersion.objects.create(
+        app=app,
+        number=number,
+        backend_entrypoint=findings.backend_entrypoint,
+        compute_modules=findings.compute_modules,
+        workflows=findings.workflows,
+        created_by=actor,
+    )
+    AppVersionFile.objects.bulk_create(
+        AppVersionFile(version=version, path=path, file_version_id=pk) for path, pk in current.items()
+    )
+    return version
+
+
+def _move(*, app: App, channel: str, to_version: AppVersion, actor, reason: str) -> Channel:
+    """Point a channel at a version and record the move. The caller holds the app row's lock."""
+    found = Channel.objects.select_for_update().filter(app=app, name=channel).first()
+    from_version = found.version if found else None
+    if found is None:
+        found = Channel.objects.create(app=app, name=channel, version=to_version)
+    else:
+        found.version = to_version
+        found.save(update_fields=["version", "updated_at"])
+    ChannelMove.objects.create(
+        app=app, channel=channel, from_version=from_version, to_version=to_version, moved_by=actor, reason=reason
+    )
+    return found
+
+
+def _text_problems(value: object, where: str) -> list[str]:
+    """Strings PostgreSQL cannot store (NUL, lone surrogates), anywhere inside a JSON value, keys included."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return [where]
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _text_problems(key, where) + _text_problems(item, where)]
+    if isinstance(value, list):
+        return [p for item in value for p in _text_problems(item, where)]
+    return []
+
+
+def _check_text(value: object, field: str) -> None:
+    if _text_problems(value, field):
+        raise ValidationFailed(
+            f"{field} holds NUL characters or text that is not valid UTF-8",
+            details={field: ["Contains NUL characters or invalid UTF-8."]},
+        )
+
+
+def _clean_name(name: object) -> str:
+    _check_text(name, "name")
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        raise ValidationFailed("name is required", details={"name": ["This field may not be blank."]})
+    if len(name) > MAX_NAME:
+        raise ValidationFailed(f"name must be at most {MAX_NAME} characters", details={"name": ["Too long."]})
+    return name
+
+
+def _clean_description(description: object) -> str:
+    _check_text(description, "description")
+    description = description if isinstance(description, str) else ""
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed(
+            f"description must be at most {MAX_DESCRIPTION} characters", details={"description": ["Too long."]}
+        )
+    return description
+
+
+def _clean_config(config: object) -> dict:
+    if not isinstance(config, dict):
+        raise ValidationFailed("config must be a JSON object", details={"config": ["Expected an object."]})
+    _check_text(config, "config")
+    size = len(json.dumps(config).encode())
+    if size > MAX_CONFIG_BYTES:
+        raise ValidationFailed(
+            f"config must be at most {MAX_CONFIG_BYTES} bytes of JSON; this one has {size}",
+            details={"config": ["Too large."]},
+        )
+    return config
+
+
+def app_publish(*, session: Session, name: str, author, description: str = "") -> App:
+    """Publish a session as an app: version 1 from its current files, both channels pointing at it."""
+    name, description = _clean_name(name), _clean_description(description)
+    try:
+        with transaction.atomic():
+            session = Session.objects.select_for_update().get(pk=session.pk)
+            existing = App.objects.filter(session=session).first()
+            if existing is not None:
+                raise Conflict(f"Session {session.public_id} is already published as {existing.sid}; deploy to it.")
+            app = App.objects.create(session=session, name=name, description=description, author=author)
+            app.last_deployed_at = app.created_at
+            app.save(update_fields=["last_deployed_at"])
+            version = _version_create(app=app, session=session, actor=author)
+            for channel in Channel.Name.values:
+                _move(app=app, channel=channel, to_version=version, actor=author, reason="publish")
+    except IntegrityError as exc:  # the unique session constraint, should two publishes race past the lock
+        raise Conflict(f"Session {session.public_id} is already published.") from exc
+    return app
+
+
+def app_update(*, app: App, changes: dict) -> App:
+    """Change name, description, status, config or repository; any other key is refused."""
+    unknown = sorted(set(changes) - set(UPDATABLE))
+    if unknown:
+        raise ValidationFailed(
+            f"Cannot update {', '.join(unknown)}", details={key: ["Not updatable."] for key in unknown}
+        )
+    cleaned = dict(changes)
+    if "name" in cleaned:
+        cleaned["name"] = _clean_name(cleaned["name"])
+    if "description" in cleaned:
+        cleaned["description"] = _clean_description(cleaned["description"])
+    if "config" in cleaned:
+        cleaned["config"] = _clean_config(cleaned["config"])
+    if cleaned.get("repository") is not None:
+        _check_text(cleaned["repository"], "repository")
+    if "status" in cleaned and cleaned["status"] not in App.Status.values:
+        raise ValidationFailed(
+            f"status must be one of {', '.join(App.Status.values)}", details={"status": ["Invalid choice."]}
+        )
+    if not cleaned:
+        return app
+    with transaction.atomic():
+        app = _lock_app(app)
+        for field, value in cleaned.items():
+            setattr(app, field, value)
+        app.save(update_fields=[*cleaned, "updated_at"])
+    return app
+
+
+def app_archive(*, app: App) -> App:
+    return app_update(app=app, changes={"status": App.Status.ARCHIVED})
+
+
+def app_unarchive(*, app: App) -> App:
+    return app_update(app=app, changes={"status": App.Status.ACTIVE})
+
+
+def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
+    """A new version from the session's current files; preview moves to it, and production too on promote."""
+    with transaction.atomic():
+        app = _lock_app(app)
+        _refuse_archived(app, "deploy")
+        version = _version_create(app=app, session=app.session, actor=actor)
+        _move(app=app, channel=Channel.Name.PREVIEW, to_version=version, actor=actor, reason="deploy")
+        if promote:
+            _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="deploy --promote")
+        app.last_deployed_at = timezone.now()
+        app.save(update_fields=["last_deployed_at", "updated_at"])
+    return version
+
+
+def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Channel:
+    """Point production at a version of the app (default: the one preview points at). No rebuild."""
+    with transaction.atomic():
+        app = _lock_app(app)
+        _refuse_archived(app, "promote")
+        if version_sid is None:
+            version = Channel.objects.select_related("version").get(app=app, name=Channel.Name.PREVIEW).version
+        else:
+            version = AppVersion.objects.filter(app=app, sid=version_sid).first()
+            if version is None:
+                raise NotFound(f"App version not found: {version_sid}")
+        channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="promote")
+        App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
+    return channel
+
+
+def channel_rollback(*, app: App, actor) -> Channel:
+    """Point production back at the newest version below the current one that production has served."""
+    with transaction.atomic():
+        app = _lock_app(app)
+        _refuse_archived(app, "roll back")
+        current = Channel.objects.select_related("version").get(app=app, name=Channel.Name.PRODUCTION).version
+        previous = (
+            ChannelMove.objects.filter(app=app, channel=Channel.Name.PRODUCTION, to_version__number__lt=current.number)
+            .select_related("to_version")
+            .order_by("-to_version__number")
+            .first()
+        )
+        if previous is None:
+            raise Conflict(
+                f"Production of {app.sid} has no earlier version to roll back to (it serves v{current.number})."
+            )
+        channel = _move(
+            app=app, channel=Channel.Name.PRODUCTION, to_version=previous.to_version, actor=actor, reason="rollback"
+        )
+        App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
+    return channel
