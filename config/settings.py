@@ -138,6 +138,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = STAGE_MAX_PUSH_BYTES * 2 + 1024 * 1024
 # A session's lastAccessedAt is written at most once per this many seconds, so reads stay reads.
 STAGE_SESSION_TOUCH_SECONDS = env.int("STAGE_SESSION_TOUCH_SECONDS", default=60)
 
+# --- Renders -------------------------------------------------------------------------------------------
+
+# The Node.js that runs esbuild for renders (a warm process per worker process).
+STAGE_RENDER_NODE = env("STAGE_RENDER_NODE", default="node")
+# A build running longer than this fails the render and its Node process is killed.
+STAGE_RENDER_TIMEOUT_SECONDS = env.float("STAGE_RENDER_TIMEOUT_SECONDS", default=30.0)
+# How often an open preview page asks whether a newer render is ready.
+STAGE_PREVIEW_POLL_MS = env.int("STAGE_PREVIEW_POLL_MS", default=1000)
+
+# --- Workflows (issue 7) -------------------------------------------------------------------------------
+
+# Google endpoints are settings so tests (and a proxy) can point them at a local server speaking the same wire.
+STAGE_SHEETS_BASE_URL = env("STAGE_SHEETS_BASE_URL", default="https://sheets.googleapis.com")
+STAGE_GOOGLE_TOKEN_URL = env("STAGE_GOOGLE_TOKEN_URL", default="https://oauth2.googleapis.com/token")
+# Every third-party call from a step or a delivery (Google, SMTP, Slack, webhooks) gives up after this long.
+STAGE_UPSTREAM_TIMEOUT_SECONDS = env.float("STAGE_UPSTREAM_TIMEOUT_SECONDS", default=10.0)
+STAGE_DELIVERY_MAX_RETRIES = env.int("STAGE_DELIVERY_MAX_RETRIES", default=5)
+STAGE_DELIVERY_RETRY_BACKOFF_SECONDS = env.int("STAGE_DELIVERY_RETRY_BACKOFF_SECONDS", default=5)
+# A delivery claimed longer ago than this (its worker died mid-send) may be taken over by another task.
+STAGE_DELIVERY_LEASE_SECONDS = env.int("STAGE_DELIVERY_LEASE_SECONDS", default=120)
+# Email: SMTP in production (EMAIL_URL=smtp://user:pass@host:587/?tls=True), the console when unset.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="stage@localhost")
+
 # --- Static files, i18n --------------------------------------------------------------------------------
 
 STATIC_URL = "static/"

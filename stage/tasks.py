@@ -1,14 +1,9 @@
 from celery import shared_task
 
-from stage.models import Render
+from stage.renders.services import render_build as render_build_service
 
 
 @shared_task(acks_late=True)
 def render_build(render_id: int) -> None:
-    """Build one render. A render superseded by a newer version is skipped: its result could never show."""
-    render = Render.objects.filter(pk=render_id).first()
-    if render is None or render.status != Render.Status.QUEUED:
-        return
-    if Render.objects.filter(session_id=render.session_id, version__gt=render.version).exists():
-        return
-    # The esbuild pipeline (issue 3) builds here; until then a render stays queued with its version recorded.
+    """Build one render (idempotent: a finished or superseded render is left alone)."""
+    render_build_service(render_id=render_id)

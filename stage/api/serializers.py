@@ -131,6 +131,11 @@ class RenderStateOutput(serializers.Serializer):
     version = serializers.IntegerField()
     error = serializers.CharField(allow_null=True)
     renderedAt = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["queued", "building", "ready", "failed"])
+    buildMs = serializers.IntegerField(allow_null=True, help_text="Task start to stored artifact, in milliseconds.")
+    errorLocations = serializers.ListField(
+        child=serializers.DictField(), allow_null=True, help_text="Build errors as {file, line, column, message}."
+    )
 
 
 class RenderTriggeredOutput(serializers.Serializer):

@@ -47,6 +47,9 @@ def render_state(render: Render | None) -> dict | None:
         "version": render.version,
         "error": render.error,
         "renderedAt": epoch_ms(render.rendered_at),
+        "status": render.status,
+        "buildMs": render.build_ms,
+        "errorLocations": render.error_locations,
     }
 
 

@@ -1,0 +1,126 @@
+"""The public preview. Anyone holding a session's id may view it, as in the original Stage: the id is an
+unguessable capability, and the app runs in a sandboxed, opaque-origin frame that can reach neither the
+platform's cookies nor its API as the viewer.
+"""
+
+import json
+import re
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render as render_template
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from stage import presenters, selectors
+from stage.api.envelope import json_error_response
+from stage.errors import PayloadTooLarge, StageError, ValidationFailed
+from stage.preview.csp import FRAME_POLICY, PAGE_POLICY, new_nonce, with_policy
+from stage.renders import selectors as render_selectors
+from stage.services.renders import render_report_error
+
+MAX_REPORT_BYTES = 16 * 1024
+_SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
+_STYLE_END = re.compile(r"</(style)", re.IGNORECASE)
+
+
+def _missing_page(request, nonce: str):
+    response = render_template(request, "preview/missing.html", {"nonce": nonce}, status=HTTPStatus.NOT_FOUND)
+    return with_policy(response, PAGE_POLICY, nonce)
+
+
+def _public_state(session) -> dict:
+    state = presenters.render_state(selectors.render_latest(session=session))
+    return {"render": state, "readyVersion": render_selectors.ready_version(session=session)}
+
+
+@require_GET
+def preview_page(request, session_id: str):
+    nonce = new_nonce()
+    session = render_selectors.preview_session(public_id=session_id)
+    if session is None:
+        return _missing_page(request, nonce)
+    api_base = request.build_absolute_uri("/api/v1/stage/sessions/")
+    config = {
+        "sessionId": session.public_id,
+        "stateUrl": reverse("preview-state", args=[session.public_id]),
+        "frameUrl": reverse("preview-frame", args=[session.public_id]),
+        "errorsUrl": reverse("preview-errors", args=[session.public_id]),
+        "pollMs": settings.STAGE_PREVIEW_POLL_MS,
+        **_public_state(session),
+    }
+    context = {
+        "nonce": nonce,
+        "session": session,
+        "config": config,
+        "push_url": f"{api_base}{session.public_id}/push",
+        "render_url": f"{api_base}{session.public_id}/render",
+    }
+    return with_policy(render_template(request, "preview/page.html", context), PAGE_POLICY, nonce)
+
+
+@require_GET
+@xframe_options_sameorigin
+def preview_frame(request, session_id: str):
+    nonce = new_nonce()
+    session = render_selectors.preview_session(public_id=session_id)
+    raw_version = request.GET.get("v", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    ready = render_selectors.render_latest_ready(session=session, version=version) if session else None
+    if ready is None:
+        return _missing_page(request, nonce)
+    context = {
+        "nonce": nonce,
+        "version": ready.version,
+        # Inline, so the opaque-origin frame needs no fetch; closing tags inside are escaped.
+        "js": _SCRIPT_END.sub(r"<\\/\1", ready.artifact.js),
+        "css": _STYLE_END.sub(r"<\\/\1", ready.artifact.css),
+    }
+    return with_policy(render_template(request, "preview/frame.html", context), FRAME_POLICY, nonce)
+
+
+@require_GET
+def preview_state(request, session_id: str):
+    session = render_selectors.preview_session(public_id=session_id)
+    if session is None:
+        return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
+    response = JsonResponse({"success": True, "data": _public_state(session)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _report_input(request) -> tuple[str, int | None]:
+    if len(request.body) > MAX_REPORT_BYTES:
+        raise PayloadTooLarge("Error report too large")
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict) or set(data) - {"error", "version"}:
+        raise ValidationFailed('Expected {"error": str, "version": int}')
+    error, version = data.get("error"), data.get("version")
+    if not isinstance(error, str) or not error.strip() or "\x00" in error:
+        raise ValidationFailed("error must be a non-empty string")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+        raise ValidationFailed("version must be a positive integer")
+    return error, version
+
+
+# No CSRF token: the preview is public by session id, so a token would prove nothing a caller could not get
+# by loading the page; the report can only set the error text of that session's render.
+@csrf_exempt
+@require_POST
+def preview_report_error(request, session_id: str):
+    """Record a runtime error the app raised in the viewer's browser into the render state."""
+    session = render_selectors.preview_session(public_id=session_id)
+    if session is None:
+        return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
+    try:
+        error, version = _report_input(request)
+        render = render_report_error(session=session, error=error, version=version)
+    except StageError as exc:
+        return json_error_response(exc.status_code, exc.code, exc.message)
+    return JsonResponse({"success": True, "data": presenters.render_state(render)})

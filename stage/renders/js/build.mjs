@@ -1,0 +1,145 @@
+// Bundle a session's React app with esbuild from a virtual file system.
+//
+// Each stdin line:  {"entry": "/app/App.tsx", "files": {"/app/App.tsx": "...", ...}, "allowed": ["react", "lodash/*"]}
+// Each stdout line: {"ok": true, "js": "...", "css": "..."} or {"ok": false, "errors": [{file, line, column, message}]}
+// Nothing is read from or written to disk except the platform's own node_modules and runtime.jsx, and no
+// network is touched: user files live only in memory, bare imports outside the allowed list fail the build.
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../../..");
+const RUNTIME = path.join(HERE, "runtime.jsx");
+const ENTRY_NS = "stage-entry";
+const VFS = "vfs";
+const EXTENSIONS = [".tsx", ".ts", ".jsx", ".js", ".mjs", ".json", ".css"];
+const LOADERS = {
+  ".ts": "ts", ".tsx": "tsx", ".js": "jsx", ".jsx": "jsx", ".mjs": "jsx", ".json": "json", ".css": "css",
+  ".svg": "dataurl", ".png": "dataurl", ".jpg": "dataurl", ".jpeg": "dataurl", ".gif": "dataurl",
+  ".webp": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".txt": "text", ".md": "text",
+};
+export const DEFAULT_EXPORT_MESSAGE = "Entry point must default-export a React component";
+
+function packageName(spec) {
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+function loaderFor(file) {
+  if (file.endsWith(".module.css")) return "local-css";
+  return LOADERS[path.posix.extname(file).toLowerCase()];
+}
+
+function vfsPlugin({ entry, files, allowed }) {
+  const has = (p) => Object.prototype.hasOwnProperty.call(files, p);
+  const lookup = (base) => {
+    if (has(base)) return base;
+    for (const ext of EXTENSIONS) if (has(base + ext)) return base + ext;
+    for (const ext of EXTENSIONS) if (has(`${base}/index${ext}`)) return `${base}/index${ext}`;
+    return null;
+  };
+  return {
+    name: "stage-vfs",
+    setup(build) {
+      build.onResolve({ filter: /^stage:entry$/ }, () => ({ path: "entry", namespace: ENTRY_NS }));
+      build.onLoad({ filter: /.*/, namespace: ENTRY_NS }, () => ({
+        contents: `import Entry from ${JSON.stringify(entry)};\nimport { mount } from ${JSON.stringify(RUNTIME)};\nmount(Entry);\n`,
+        loader: "js",
+      }));
+      const resolveFromUser = async (args) => {
+        const spec = args.path;
+        if (/^(data|https?):/.test(spec)) {
+          if (spec.startsWith("data:")) return { external: true };
+          return { errors: [{ text: `Network import "${spec}" is not available in Stage (imported by ${args.importer})` }] };
+        }
+        if (args.namespace === ENTRY_NS && spec === RUNTIME) return { path: RUNTIME };
+        const clean = spec.split(/[?#]/)[0];
+        if (clean.startsWith("/") || clean.startsWith("./") || clean.startsWith("../") || clean === "." || clean === "..") {
+          const from = args.namespace === VFS ? path.posix.dirname(args.importer) : "/";
+          const target = path.posix.normalize(clean.startsWith("/") ? clean : path.posix.join(from, clean));
+          const found = lookup(target.replace(/\/$/, ""));
+          if (found) return { path: found, namespace: VFS };
+          const where = args.namespace === VFS ? ` (imported by ${args.importer})` : "";
+          return { errors: [{ text: `Could not resolve "${spec}"${where}` }] };
+        }
+        const pkg = packageName(clean);
+        if (allowed.includes(clean) || (clean !== pkg && allowed.includes(`${pkg}/*`))) {
+          const result = await build.resolve(clean, { kind: args.kind, resolveDir: ROOT });
+          if (result.errors.length === 0) return { path: result.path, sideEffects: result.sideEffects };
+        }
+        return { errors: [{ text: `Import "${clean}" is not available in Stage (imported by ${args.importer})` }] };
+      };
+      build.onResolve({ filter: /.*/, namespace: VFS }, resolveFromUser);
+      build.onResolve({ filter: /.*/, namespace: ENTRY_NS }, resolveFromUser);
+      build.onLoad({ filter: /.*/, namespace: VFS }, (args) => {
+        const loader = loaderFor(args.path);
+        if (!loader) return { errors: [{ text: `Cannot import ${args.path}: unsupported file type` }] };
+        return { contents: files[args.path], loader };
+      });
+    },
+  };
+}
+
+function locate(message, entry) {
+  const loc = message.location;
+  let file = loc ? loc.file.replace(/^(vfs|stage-entry):/, "") : null;
+  let text = message.text;
+  let line = loc ? loc.line : null;
+  let column = loc ? loc.column + 1 : null;
+  if (file === "entry") {
+    // The wrapper is ours: point its failures at the user's entry file.
+    if (/No matching export .* for import "default"/.test(text)) text = DEFAULT_EXPORT_MESSAGE;
+    else if (/^Could not resolve/.test(text)) text = `Entry point ${entry} not found in the session`;
+    file = entry;
+    line = null;
+    column = null;
+  }
+  return { file, line, column, message: text };
+}
+
+async function handle(input) {
+  try {
+    const result = await esbuild.build({
+      entryPoints: ["stage:entry"],
+      bundle: true,
+      write: false,
+      outdir: "/stage-out",
+      format: "iife",
+      platform: "browser",
+      target: ["es2020"],
+      jsx: "automatic",
+      minify: true,
+      charset: "utf8",
+      legalComments: "none",
+      logLevel: "silent",
+      absWorkingDir: ROOT,
+      define: { "process.env.NODE_ENV": '"production"' },
+      plugins: [vfsPlugin(input)],
+    });
+    const out = { ok: true, js: "", css: "" };
+    for (const file of result.outputFiles) {
+      if (file.path.endsWith(".js")) out.js = file.text;
+      else if (file.path.endsWith(".css")) out.css = file.text;
+    }
+    return out;
+  } catch (err) {
+    if (!err.errors) return { ok: false, errors: [{ file: null, line: null, column: null, message: `Build crashed: ${err}` }] };
+    return { ok: false, errors: err.errors.map((m) => locate(m, input.entry)) };
+  }
+}
+
+// One JSON request per line on stdin, one JSON answer per line on stdout, for as long as stdin stays open:
+// a warm process saves the ~200 ms that starting Node and esbuild costs on every build.
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  let answer;
+  try {
+    answer = await handle(JSON.parse(line));
+  } catch (err) {
+    answer = { ok: false, errors: [{ file: null, line: null, column: null, message: `Bad build request: ${err}` }] };
+  }
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
+}

@@ -1,0 +1,36 @@
+// Mounts the session's default export inside an error boundary and reports runtime errors to the page.
+import { Component, createElement, isValidElement } from "react";
+import { createRoot } from "react-dom/client";
+
+const report = (error) => window.__stageReport && window.__stageReport(error);
+
+class Boundary extends Component {
+  constructor(props) {
+    super(props);
+    this.state = { error: null };
+  }
+  static getDerivedStateFromError(error) {
+    return { error };
+  }
+  componentDidCatch(error) {
+    report(error);
+  }
+  render() {
+    if (!this.state.error) return this.props.children;
+    return createElement("pre", { "data-stage-error": "", style: { color: "#b00020", whiteSpace: "pre-wrap", padding: 16 } },
+      String(this.state.error && this.state.error.stack || this.state.error));
+  }
+}
+
+export function mount(Entry) {
+  const isComponent = typeof Entry === "function" || (Entry && typeof Entry === "object" && "$$typeof" in Entry);
+  if (!isComponent && !isValidElement(Entry)) throw new Error("Entry point must default-export a React component");
+  let container = document.getElementById("root");
+  if (!container) {
+    container = document.createElement("div");
+    container.id = "root";
+    document.body.appendChild(container);
+  }
+  const app = isValidElement(Entry) ? Entry : createElement(Entry);
+  createRoot(container).render(createElement(Boundary, null, app));
+}
