@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/stage/", include("stage.api.urls")),
+    path("api/v1/stage/", include("workflows.api.stage_urls")),  # app runs, run detail
+    path("api/v1/", include("workflows.api.urls")),  # run/<appSid>/<workflow>, communication/...
     path("s/", include("stage.preview.urls")),  # public preview pages (renders)
     path("api/query", convex.QueryView.as_view()),
     path("api/mutation", convex.MutationView.as_view()),

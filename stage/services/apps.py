@@ -68,6 +68,9 @@ def _parse_workflows(content: str) -> dict:
             f"{WORKFLOWS_PATH} must hold a JSON object", details={WORKFLOWS_PATH: ["Expected a JSON object."]}
         )
     # Deeper validation of the workflows document (version, blocks, templates) is called from here.
+    from workflows.definition import workflows_validate  # the workflows app owns the format
+
+    workflows_validate(document=parsed)
     return parsed
 
 

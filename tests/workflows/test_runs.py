@@ -1,0 +1,234 @@
+"""The run endpoint: templating, outputs, the response step, run records, idempotency, dry runs, ownership."""
+
+import pytest
+
+from tests.workflows.support import error_of, publish_workflows, run
+from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run, StepRun
+
+pytestmark = pytest.mark.django_db
+
+ECHO = {
+    "echo": {
+        "steps": [
+            {
+                "response": {
+                    "status": 201,
+                    "headers": {"X-Echo": "{{ input.name }}"},
+                    "body": {
+                        "amount": "{{ input.amountCents }}",
+                        "greeting": "Hello {{ input.name }} from {{ app.sid }}",
+                        "caller": "{{ auth.email }}",
+                        "plan": "{{ config.plan }}",
+                        "tags": "{{ input.tags }}",
+                    },
+                }
+            }
+        ]
+    }
+}
+
+
+def test_response_step_answers_with_its_templated_status_headers_and_typed_body(api, user):
+    # given
+    app = publish_workflows(api, ECHO, config={"plan": "pro"})
+    # when
+    response = run(api, app["sid"], "echo", {"name": "Ada", "amountCents": 1250, "tags": ["a", "b"]})
+    # then
+    assert response.status_code == 201
+    assert response["X-Echo"] == "Ada"
+    assert response.json() == {
+        "success": True,
+        "data": {
+            "amount": 1250,
+            "greeting": f"Hello Ada from {app['sid']}",
+            "caller": user.email,
+            "plan": "pro",
+            "tags": ["a", "b"],
+        },
+    }
+    run_record = Run.objects.get(public_id=response["X-Stage-Run-Id"])
+    assert run_record.status == "succeeded" and run_record.input["name"] == "Ada"
+    assert run_record.version.sid == app["channels"]["production"]["appVersionSid"]
+
+
+def test_without_a_response_step_the_answer_is_run_id_status_and_outputs(api, user):
+    app = publish_workflows(
+        api,
+        {
+            "track": {
+                "steps": [
+                    {"id": "bill", "billing.createItem": {"customerEmail": "{{ auth.email }}", "amountCents": 500}},
+                    {"pulse.track": {"event": "billed", "properties": {"item": "{{ steps.bill.id }}"}}},
+                ]
+            }
+        },
+    )
+    response = run(api, app["sid"], "track", {})
+    assert response.status_code == 200, response.json()
+    data = response.json()["data"]
+    assert data["runId"].startswith("run_") and data["status"] == "succeeded"
+    item = BillingItem.objects.get()
+    assert data["outputs"]["bill"]["id"] == item.public_id and item.amount_cents == 500
+    assert item.customer_email == user.email
+    assert PulseEvent.objects.get().properties == {"item": item.public_id}
+
+
+def test_a_missing_value_is_a_template_error_naming_the_expression_and_nothing_runs_after(api):
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {"pulse.track": {"event": "before"}},
+                    {"id": "b", "billing.createItem": {"customerEmail": "a@b.co", "amountCents": "{{ input.nope }}"}},
+                    {"pulse.track": {"event": "after"}},
+                ]
+            }
+        },
+    )
+    response = run(api, app["sid"], "w", {"other": 1})
+    status, code, message = error_of(response)
+    assert (status, code) == (400, "TEMPLATE_ERROR")
+    assert "input.nope" in message and "steps[1]" in message
+    assert response.json()["error"]["details"]["step"] == {"index": 1, "id": "b", "block": "billing.createItem"}
+    assert list(PulseEvent.objects.values_list("event", flat=True)) == ["before"]
+    assert BillingItem.objects.count() == 0
+    run_record = Run.objects.get()
+    assert run_record.status == "failed" and run_record.error["code"] == "TEMPLATE_ERROR"
+    assert [(s.index, s.status) for s in StepRun.objects.order_by("index")] == [(0, "succeeded"), (1, "failed")]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ input.__class__ }}",
+        "{{ 'x' * 100000000 }}",
+        "{{ 9 ** 99999999 }}",
+        "{% for i in range(100000000) %}{% endfor %}",
+    ],
+    ids=["mro", "dunder", "huge-string", "huge-power", "huge-range"],
+)
+def test_hostile_templates_are_refused_by_the_sandbox(api, template):
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": template}}]}})
+    status, code, _ = error_of(run(api, app["sid"], "w", {}))
+    assert (status, code) == (400, "TEMPLATE_ERROR")
+
+
+def test_a_value_from_input_is_data_never_a_template(api):
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": "{{ input.x }}"}}]}})
+    response = run(api, app["sid"], "w", {"x": "{{ config }} {% raw %}"})
+    assert response.json()["data"] == "{{ config }} {% raw %}"
+
+
+def test_bad_data_in_a_rendered_field_is_400_naming_the_field(api):
+    app = publish_workflows(
+        api, {"w": {"steps": [{"billing.createItem": {"customerEmail": "{{ input.e }}", "amountCents": -1}}]}}
+    )
+    status, code, message = error_of(run(api, app["sid"], "w", {"e": "not-an-email"}))
+    assert (status, code) == (400, "VALIDATION_ERROR") and "customerEmail" in message
+
+
+def test_same_idempotency_key_returns_the_same_run_and_never_repeats_side_effects(api):
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {"id": "b", "billing.createItem": {"customerEmail": "a@b.co", "amountCents": 100}},
+                    {"ledger.audit": {"operation": "write", "resource": "invoice"}},
+                    {"response": {"body": {"item": "{{ steps.b.id }}"}}},
+                ]
+            }
+        },
+    )
+    first = run(api, app["sid"], "w", {}, HTTP_IDEMPOTENCY_KEY="order-42")
+    second = run(api, app["sid"], "w", {}, HTTP_IDEMPOTENCY_KEY="order-42")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert first["X-Stage-Run-Id"] == second["X-Stage-Run-Id"]
+    assert Run.objects.count() == 1 and BillingItem.objects.count() == 1 and LedgerEvent.objects.count() == 1
+    third = run(api, app["sid"], "w", {}, HTTP_IDEMPOTENCY_KEY="order-43")
+    assert third.json()["data"]["item"] != first.json()["data"]["item"]
+
+
+def test_a_failed_run_repeats_its_error_for_the_same_key(api):
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": "{{ input.missing }}"}}]}})
+    first = run(api, app["sid"], "w", {}, HTTP_IDEMPOTENCY_KEY="k1")
+    second = run(api, app["sid"], "w", {"missing": 1}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert error_of(first) == error_of(second) and first.status_code == 400
+    assert Run.objects.count() == 1
+
+
+def test_dry_run_renders_every_step_without_side_effects(api):
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {"id": "b", "billing.createItem": {"customerEmail": "a@b.co", "amountCents": "{{ input.n }}"}},
+                    {"pulse.track": {"event": "e"}},
+                    {"ledger.audit": {"operation": "read"}},
+                    {"response": {"body": {"amount": "{{ steps.b.amountCents }}"}}},
+                ]
+            }
+        },
+    )
+    response = run(api, app["sid"], "w", {"n": 7}, query="?dryRun=1")
+    assert response.status_code == 200 and response.json()["data"] == {"amount": 7}
+    assert BillingItem.objects.count() == PulseEvent.objects.count() == LedgerEvent.objects.count() == 0
+    assert Run.objects.get().dry_run is True
+    failing = run(api, app["sid"], "w", {}, query="?dryRun=1")
+    assert error_of(failing)[1] == "TEMPLATE_ERROR"
+
+
+def test_run_is_owner_scoped_needs_a_key_and_names_unknown_workflows(api, other_api, anon_api):
+    app = publish_workflows(api, ECHO, config={"plan": "pro"})
+    assert error_of(run(other_api, app["sid"], "echo", {}))[:2] == (404, "NOT_FOUND")
+    assert error_of(run(anon_api, app["sid"], "echo", {}))[:2] == (401, "UNAUTHORIZED")
+    assert error_of(run(api, app["sid"], "nope", {}))[:2] == (404, "NOT_FOUND")
+    assert error_of(run(api, "app_missing", "echo", {}))[:2] == (404, "NOT_FOUND")
+    assert Run.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"input": [1]}, {"input": "x"}, {"inputs": {}}, [1]],
+    ids=["list-input", "string-input", "unknown-key", "not-an-object"],
+)
+def test_malformed_bodies_are_400(api, body):
+    app = publish_workflows(api, ECHO)
+    response = api.post(f"/api/v1/run/{app['sid']}/echo", body, format="json")
+    assert error_of(response)[:2] == (400, "VALIDATION_ERROR")
+    assert Run.objects.count() == 0
+
+
+def test_a_bad_idempotency_key_or_flag_is_400(api):
+    app = publish_workflows(api, ECHO)
+    assert error_of(run(api, app["sid"], "echo", {}, HTTP_IDEMPOTENCY_KEY="a b"))[:2] == (400, "VALIDATION_ERROR")
+    assert error_of(run(api, app["sid"], "echo", {}, query="?dryRun=maybe"))[:2] == (400, "VALIDATION_ERROR")
+
+
+def test_runs_are_listed_per_app_and_shown_with_steps_and_redacted_secrets(api, other_api, anon_api):
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {"pulse.track": {"event": "e", "properties": {"apiToken": "{{ input.t }}", "ok": 1}}},
+                    {"response": {"body": "done"}},
+                ]
+            }
+        },
+    )
+    run_id = run(api, app["sid"], "w", {"t": "s3cret"})["X-Stage-Run-Id"]
+    listed = api.get(f"/api/v1/stage/apps/{app['sid']}/runs").json()["data"]
+    assert [item["runId"] for item in listed["results"]] == [run_id]
+    detail = api.get(f"/api/v1/stage/runs/{run_id}").json()["data"]
+    assert detail["status"] == "succeeded" and detail["workflow"] == "w" and detail["durationMs"] >= 0
+    assert detail["steps"][0]["config"]["properties"] == {"apiToken": "[redacted]", "ok": 1}
+    assert detail["steps"][1]["output"]["body"] == "done"
+    assert "s3cret" not in str(detail["steps"])
+    assert error_of(other_api.get(f"/api/v1/stage/runs/{run_id}"))[:2] == (404, "NOT_FOUND")
+    assert error_of(other_api.get(f"/api/v1/stage/apps/{app['sid']}/runs"))[:2] == (404, "NOT_FOUND")
+    assert error_of(anon_api.get(f"/api/v1/stage/runs/{run_id}"))[:2] == (401, "UNAUTHORIZED")

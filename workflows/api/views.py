@@ -1,0 +1,154 @@
+"""REST views for workflow runs and communication. Thin: parse, call a service or selector, present."""
+
+import re
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stage.api.envelope import error_body
+from stage.api.serializers import validated
+from stage.errors import Conflict, ValidationFailed
+from stage.selectors import app_get
+from workflows import presenters, selectors
+from workflows.api import serializers as s
+from workflows.services.communication import channel_create, registration_create
+from workflows.services.runs import run_answer, run_execute, run_start
+from workflows.tasks import run_workflow
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def _flag(request, name: str) -> bool:
+    raw = request.query_params.get(name)
+    if raw in (None, "", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ValidationFailed(f"{name} must be 1 or 0", details={name: ["Expected 1, 0, true or false."]})
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed(
+            "Idempotency-Key must be 1 to 200 printable characters",
+            details={"Idempotency-Key": ["Expected 1 to 200 printable ASCII characters."]},
+        )
+    return key
+
+
+def answer_response(answer: dict, run_id: str) -> Response:
+    headers = {**answer.get("headers", {}), "X-Stage-Run-Id": run_id}
+    code, body = answer["status"], answer.get("body")
+    if code >= 400:
+        message = f"The workflow answered {code}"
+        response = Response(error_body("WORKFLOW_RESPONSE", message, body), status=code, headers=headers)
+        response.exception = True  # already enveloped
+        return response
+    return Response(body, status=code, headers=headers)
+
+
+class RunWorkflowView(APIView):
+    @extend_schema(
+        request=s.RunInput,
+        parameters=[
+            OpenApiParameter("dryRun", bool, description="Validate and render every step without side effects."),
+            OpenApiParameter("async", bool, description="Answer 202 {runId} and run on a worker."),
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description="Same key, same run."),
+        ],
+        summary="Execute a published workflow from /app/shift.workflows.json",
+    )
+    def post(self, request, app_sid, workflow):
+        data = validated(s.RunInput, request.data)
+        dry_run, is_async = _flag(request, "dryRun"), _flag(request, "async")
+        key = _idempotency_key(request)
+        app = app_get(sid=app_sid, owner=request.user)
+        run, created = run_start(
+            app=app,
+            caller=request.user,
+            workflow=workflow,
+            input=data["input"],
+            dry_run=dry_run,
+            is_async=is_async and not dry_run,
+            idempotency_key=key,
+        )
+        if not created and run.workflow != workflow:
+            raise Conflict("This Idempotency-Key was used for another workflow", details={"runId": run.public_id})
+        if run.is_async:
+            if created:
+                transaction.on_commit(lambda: run_workflow.delay(run.pk))
+            return Response({"runId": run.public_id, "status": run.status}, status=status.HTTP_202_ACCEPTED)
+        if created:
+            run_execute(run=run)
+        return answer_response(run_answer(run=run), run.public_id)
+
+
+class RunPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+
+
+class AppRunsView(APIView):
+    @extend_schema(summary="List an app's workflow runs, newest first")
+    def get(self, request, sid):
+        app = app_get(sid=sid, owner=request.user)
+        runs = selectors.run_list(
+            app=app, workflow=request.query_params.get("workflow"), status=request.query_params.get("status")
+        )
+        paginator = RunPagination()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response([presenters.run_summary(run) for run in page])
+
+
+class RunDetailView(APIView):
+    @extend_schema(summary="A run with its steps: rendered configuration, output, error, duration")
+    def get(self, request, run_id):
+        return Response(presenters.run_detail(selectors.run_get(public_id=run_id, owner=request.user)))
+
+
+class ChannelsView(APIView):
+    @extend_schema(summary="List communication channels")
+    def get(self, request):
+        return Response([presenters.channel_summary(channel) for channel in selectors.channel_list(owner=request.user)])
+
+    @extend_schema(request=s.ChannelCreateInput, summary="Create a channel (secrets are write-only)")
+    def post(self, request):
+        data = validated(s.ChannelCreateInput, request.data)
+        channel = channel_create(owner=request.user, name=data["name"], kind=data["kind"], config=data["config"])
+        return Response(presenters.channel_summary(channel), status=status.HTTP_201_CREATED)
+
+
+class RegistrationsView(APIView):
+    @extend_schema(summary="List registrations (optionally ?appSid=)")
+    def get(self, request):
+        sid = request.query_params.get("appSid")
+        app = app_get(sid=sid, owner=request.user) if sid else None
+        registrations = selectors.registration_list(owner=request.user, app=app)
+        return Response([presenters.registration_summary(item) for item in registrations])
+
+    @extend_schema(request=s.RegistrationCreateInput, summary="Register an app for a channel")
+    def post(self, request):
+        data = validated(s.RegistrationCreateInput, request.data)
+        app = app_get(sid=data["appSid"], owner=request.user)
+        channel = selectors.channel_get(public_id=data["channelId"], owner=request.user)
+        registration = registration_create(app=app, channel=channel)
+        return Response(presenters.registration_summary(registration), status=status.HTTP_201_CREATED)
+
+
+class MessagesView(APIView):
+    @extend_schema(summary="An app's messages with their deliveries (?appSid= is required)")
+    def get(self, request):
+        sid = request.query_params.get("appSid")
+        if not sid:
+            raise ValidationFailed("appSid is required", details={"appSid": ["This query parameter is required."]})
+        app = app_get(sid=sid, owner=request.user)
+        messages = selectors.message_list(app=app)[:200]
+        return Response([presenters.message_summary(message) for message in messages])

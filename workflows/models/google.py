@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class GoogleCredential(models.Model):
+    """The Google account an app's Sheets steps act as: an OAuth refresh token or a service account key."""
+
+    class Kind(models.TextChoices):
+        REFRESH_TOKEN = "refresh_token", "OAuth refresh token"
+        SERVICE_ACCOUNT = "service_account", "Service account"
+
+    app = models.OneToOneField("stage.App", on_delete=models.CASCADE, related_name="google_credential")
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.REFRESH_TOKEN)
+    client_id = models.CharField(max_length=300, blank=True)
+    client_secret = models.CharField(max_length=300, blank=True)
+    refresh_token = models.TextField(blank=True)
+    service_account_info = models.JSONField(null=True, blank=True, help_text="The service account's JSON key.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.app_id} ({self.kind})"

@@ -1,0 +1,47 @@
+"""Writes of the billing and pulse blocks: one row per run step, however often the step runs."""
+
+from django.db import IntegrityError, transaction
+
+from workflows.models import BillingItem, PulseEvent
+
+
+def _once(model, *, app, run, step_index, **fields):
+    """Create the step's row, or return the one an earlier attempt of the same step created."""
+    if run is None:
+        return model.objects.create(app=app, **fields)
+    existing = model.objects.filter(run=run, step_index=step_index).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return model.objects.create(app=app, run=run, step_index=step_index, **fields)
+    except IntegrityError:
+        return model.objects.get(run=run, step_index=step_index)
+
+
+def billing_item_create(
+    *, app, run, step_index, customer_email: str, amount_cents: int, currency: str, description: str, metadata: dict
+) -> BillingItem:
+    return _once(
+        BillingItem,
+        app=app,
+        run=run,
+        step_index=step_index,
+        customer_email=customer_email,
+        amount_cents=amount_cents,
+        currency=currency,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def pulse_track(*, app, run, step_index, event: str, properties: dict, distinct_id: str) -> PulseEvent:
+    return _once(
+        PulseEvent,
+        app=app,
+        run=run,
+        step_index=step_index,
+        event=event,
+        properties=properties,
+        distinct_id=distinct_id,
+    )

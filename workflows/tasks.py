@@ -1,0 +1,32 @@
+"""Thin Celery tasks: load by id, call a service. Both are safe to run twice (acks_late)."""
+
+import contextlib
+
+from celery import shared_task
+from django.conf import settings
+
+from stage.errors import StageError
+from workflows.models import Run
+from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
+from workflows.services.runs import run_execute
+
+
+@shared_task(acks_late=True)
+def run_workflow(run_id: int) -> None:
+    run = Run.objects.select_related("app", "version", "caller").filter(pk=run_id).first()
+    if run is None:
+        return
+    with contextlib.suppress(StageError):  # a failure is recorded on the run and its failing step
+        run_execute(run=run)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def deliver_message(self, delivery_id: int) -> None:
+    final = self.request.retries >= settings.STAGE_DELIVERY_MAX_RETRIES
+    try:
+        delivery_perform(delivery_id=delivery_id, final_attempt=final)
+    except TemporaryDeliveryError as exc:
+        if final:
+            return
+        countdown = settings.STAGE_DELIVERY_RETRY_BACKOFF_SECONDS * (2**self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown) from None
