@@ -134,7 +134,7 @@ class Apps:
     def get(self, sid: str) -> m.App:
         return self._t.call(Call("GET", self._path(sid), parse=m.App.from_json))
 
-    def update(self, sid: str, **fields: Any) -> m.App:
+    def update(self, sid: str, /, **fields: Any) -> m.App:
         """PATCH the app: name, description, status, config, repository (snake_case keys are camelCased)."""
         body = {m.camel(key): value for key, value in fields.items()}
         return self._t.call(Call("PATCH", self._path(sid), body, parse=m.App.from_json))

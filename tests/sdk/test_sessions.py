@@ -1,0 +1,152 @@
+"""client.stage.sessions against a live server: the spec's full example, every method, and the error paths."""
+
+import asyncio
+
+import pytest
+from stage_sdk import StageError, create_async_client
+from stage_sdk.models import FileContent, SessionStatus
+
+from tests.sdk.conftest import APP_TSX
+
+DRIVE = "https://www.googleapis.com/auth/drive.readonly"
+
+
+def test_the_specs_full_example_runs_as_written(client):
+    # given a new session (sdk-stage.md "Full Example", in Python)
+    session = client.stage.sessions.create(name="shiftcal-preview")
+
+    # when files are pushed, scopes declared and a render triggered
+    pushed = client.stage.sessions.push_files(session.id, [{"path": "/app/App.tsx", "content": APP_TSX}])
+    scopes = client.stage.sessions.set_google_scopes(session.id, [DRIVE])
+    rendered = client.stage.sessions.render(session.id)
+
+    # then status and the file read back say what happened, in typed snake_case results
+    status = client.stage.sessions.status(session.id)
+    app_file = client.stage.sessions.read_file(session.id, "/app/App.tsx")
+    assert pushed.count == 1
+    assert scopes.scopes == [DRIVE]
+    assert rendered.entry == "/app/App.tsx"
+    assert rendered.version == 1
+    assert isinstance(status, SessionStatus)
+    assert status.render.version == 1
+    assert [f.path for f in status.files] == ["/app/App.tsx"]
+    assert status.session.created_at <= status.session.last_accessed_at
+    assert isinstance(app_file, FileContent)
+    assert app_file.content == APP_TSX
+    assert len(app_file.content) == len(APP_TSX)
+    assert client.stage.sessions.get_google_scopes(session.id).scopes == [DRIVE]
+
+
+def test_push_accepts_the_mapping_form_and_history_and_versions_follow_writes(client):
+    # given a file written three times through both push forms and a single write
+    session_id = client.stage.sessions.create().id
+    client.stage.sessions.push_files(session_id, {"/app/a.ts": "one", "/app/b.ts": "b"})
+    client.stage.sessions.push_files(session_id, [{"path": "/app/a.ts", "content": "two"}])
+    written = client.stage.sessions.write_file(session_id, "/app/a.ts", "three")
+
+    # when the history and an older version are read
+    history = client.stage.sessions.history(session_id, "/app/a.ts")
+    old = client.stage.sessions.read_file(session_id, "/app/a.ts", version=1)
+
+    # then every version is there, newest first, and old content is still readable
+    assert written.version == 3
+    assert [h.version for h in history] == [3, 2, 1]
+    assert old.content == "one"
+    assert old.version == 1
+    assert {f.path for f in client.stage.sessions.files(session_id)} == {"/app/a.ts", "/app/b.ts"}
+
+
+def test_snapshots_create_list_and_restore(client):
+    # given a snapshot taken before a file changes
+    session_id = client.stage.sessions.create().id
+    client.stage.sessions.push_files(session_id, {"/app/App.tsx": "v1"})
+    snap = client.stage.sessions.snapshots.create(session_id, "before")
+    client.stage.sessions.write_file(session_id, "/app/App.tsx", "v2")
+
+    # when it is restored
+    restored = client.stage.sessions.snapshots.restore(session_id, snap.id)
+
+    # then the file is back as a new version and the snapshot is listed
+    assert snap.file_count == 1
+    assert restored.restored == 1
+    current = client.stage.sessions.read_file(session_id, "/app/App.tsx")
+    assert (current.content, current.version) == ("v1", 3)
+    assert [(s.id, s.name) for s in client.stage.sessions.snapshots.list(session_id)] == [(snap.id, "before")]
+
+
+def test_errors_carry_the_servers_code_message_and_status(client):
+    session_id = client.stage.sessions.create().id
+
+    with pytest.raises(StageError) as missing_file:
+        client.stage.sessions.read_file(session_id, "/app/Nope.tsx")
+    with pytest.raises(StageError) as bad_scope:
+        client.stage.sessions.set_google_scopes(session_id, ["not a scope"])
+    with pytest.raises(StageError) as bad_path:
+        client.stage.sessions.push_files(session_id, {"/app/../etc/passwd": "x"})
+
+    assert (missing_file.value.code, missing_file.value.status) == ("NOT_FOUND", 404)
+    assert missing_file.value.message
+    assert (bad_scope.value.code, bad_scope.value.status) == ("VALIDATION_ERROR", 400)
+    assert bad_scope.value.details
+    assert (bad_path.value.code, bad_path.value.status) == ("VALIDATION_ERROR", 400)
+    assert client.stage.sessions.files(session_id) == []  # nothing partial was written
+
+
+def test_dot_segments_never_reach_another_file_or_endpoint(client):
+    # given a secret at /secret.txt and a session id made of dots
+    session_id = client.stage.sessions.create().id
+    client.stage.sessions.push_files(session_id, {"/secret.txt": "s3cret", "/app/App.tsx": "x"})
+
+    # when a path tries to climb out of /app, the server sees the dots and refuses; it never reads /secret.txt
+    with pytest.raises(StageError) as climbed:
+        client.stage.sessions.read_file(session_id, "/app/../secret.txt")
+    with pytest.raises(StageError) as dotted:
+        client.stage.sessions.status("..")
+
+    assert climbed.value.status in (400, 404)
+    assert dotted.value.status == 404
+    with pytest.raises(StageError) as empty:
+        client.stage.sessions.status("")
+    assert empty.value.code == "VALIDATION_ERROR"
+
+
+def test_another_owners_key_gets_not_found_and_no_key_gets_unauthorized(client, mallory, anonymous):
+    session_id = client.stage.sessions.create().id
+    client.stage.sessions.push_files(session_id, {"/app/App.tsx": "mine"})
+
+    with pytest.raises(StageError) as theirs:
+        mallory.stage.sessions.read_file(session_id, "/app/App.tsx")
+    with pytest.raises(StageError) as overwrite:
+        mallory.stage.sessions.push_files(session_id, {"/app/App.tsx": "theirs"})
+    with pytest.raises(StageError) as nobody:
+        anonymous.stage.sessions.create()
+
+    assert (theirs.value.code, theirs.value.status) == ("NOT_FOUND", 404)
+    assert overwrite.value.status == 404
+    assert (nobody.value.code, nobody.value.status) == ("UNAUTHORIZED", 401)
+    assert client.stage.sessions.read_file(session_id, "/app/App.tsx").content == "mine"
+
+
+def test_the_async_client_has_the_same_surface(stage_url, alice_key):
+    async def scenario():
+        async with create_async_client(gateway_url=stage_url, api_key=alice_key) as client:
+            session = await client.stage.sessions.create(name="async")
+            await client.stage.sessions.push_files(session.id, {"/app/App.tsx": APP_TSX})
+            rendered = await client.stage.sessions.render(session.id)
+            status, file = await asyncio.gather(
+                client.stage.sessions.status(session.id),
+                client.stage.sessions.read_file(session.id, "/app/App.tsx"),
+            )
+            snap = await client.stage.sessions.snapshots.create(session.id)
+            try:
+                await client.stage.sessions.read_file(session.id, "/nope.ts")
+            except StageError as exc:
+                error = exc
+            return rendered, status, file, snap, error
+
+    rendered, status, file, snap, error = asyncio.run(scenario())
+    assert rendered.version == 1
+    assert [f.path for f in status.files] == ["/app/App.tsx"]
+    assert file.content == APP_TSX
+    assert snap.file_count == 1
+    assert (error.code, error.status) == ("NOT_FOUND", 404)
