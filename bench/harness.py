@@ -1,0 +1,86 @@
+"""What every benchmark needs: a migrated database, an API key, a real server on loopback, medians.
+
+Benchmarks print figures; they are not tests and never fail a build.
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+
+
+def require_postgres() -> str:
+    """The figures are defined on PostgreSQL: make sure DATABASE_URL names one, creating its database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL=postgres://... : the figures are defined on PostgreSQL.")
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def api_key(username: str = "bench") -> str:
+    return manage("createapikey", "--user", username).strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int = 2, extra_env: dict | None = None):
+    """Serve Stage under gunicorn on a free loopback port; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, **(extra_env or {}), "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret"}
+    command = [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not come up")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def report(name: str, value: float, unit: str, target: str = "") -> None:
+    print(f"{name:<58} {value:>10.1f} {unit:<6} {target}")
