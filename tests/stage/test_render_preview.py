@@ -1,0 +1,205 @@
+"""The public preview pages: what they show, the policies they send, and the runtime-error report endpoint."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from stage.models import Render
+from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state, trigger
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def nonce_of(response) -> str:
+    match = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert match, response["Content-Security-Policy"]
+    return match.group(1)
+
+
+def page_config(response) -> dict:
+    html = response.content.decode()
+    raw = re.search(r'<script id="stage-config" type="application/json">(.*?)</script>', html, re.S).group(1)
+    return json.loads(raw)
+
+
+class TagCounter(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.starts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.starts.append(tag)
+
+
+def report(client, session_id: str, body, content_type="application/json"):
+    raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return client.post(f"/s/{session_id}/errors", raw, content_type=content_type)
+
+
+def test_a_session_never_rendered_shows_how_to_push_and_render(api, client):
+    session_id = pushed_session(api, GOOD_APP)
+
+    response = client.get(f"/s/{session_id}")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "has not been rendered yet" in html
+    assert f"stage push {session_id}" in html and f"stage render {session_id}" in html
+    assert f"curl -X POST http://testserver/api/v1/stage/sessions/{session_id}/render" in html
+    assert page_config(response)["render"] is None
+
+
+def test_the_page_sends_a_nonce_policy_and_runs_only_its_own_nonced_script(api, client):
+    session_id = pushed_session(api, GOOD_APP)
+
+    response = client.get(f"/s/{session_id}")
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    nonce = nonce_of(response)
+    html = response.content.decode()
+    assert html.count("<script nonce=") == html.count(f'<script nonce="{nonce}"') == 1
+    assert response["X-Frame-Options"] == "DENY"
+    assert nonce_of(client.get(f"/s/{session_id}")) != nonce
+
+
+def test_a_ready_render_is_framed_sandboxed_without_same_origin(api, client, capture):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    response = client.get(f"/s/{session_id}")
+
+    html = response.content.decode()
+    assert '<iframe id="stage-frame" title="App preview" sandbox="allow-scripts" hidden>' in html
+    assert "allow-same-origin" not in html
+    config = page_config(response)
+    assert config["readyVersion"] == 1 and config["render"]["status"] == "ready"
+    assert config["frameUrl"] == f"/s/{session_id}/frame"
+
+
+def test_the_frame_inlines_the_artifact_under_its_own_policy(api, client, capture):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    response = client.get(f"/s/{session_id}/frame?v=1")
+
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert "connect-src" not in policy and "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    html = response.content.decode()
+    assert "Hello from Stage" in html
+    assert html.count(f'<script nonce="{nonce_of(response)}">') == 2
+    assert client.get(f"/s/{session_id}/frame?v=7").status_code == 404
+    assert client.get(f"/s/{session_id}/frame").status_code == 200
+
+
+def test_hostile_closing_tags_in_app_code_cannot_break_out_of_the_frame_scripts(api, client, capture):
+    hostile = [
+        {
+            "path": "/app/App.tsx",
+            "content": "import './x.css';\nconst s = `</script><script>alert(1)</script>` + '</SCRIPT >';\n"
+            "export default () => <p>{s}</p>;",
+        },
+        {"path": "/app/x.css", "content": "p::after { content: '</style><script>alert(2)</script>'; }"},
+    ]
+    session_id = pushed_session(api, hostile)
+    trigger(api, session_id, capture)
+
+    html = client.get(f"/s/{session_id}/frame").content.decode()
+
+    # a parser that treats script and style bodies as raw text, as browsers do, sees only our three elements
+    tags = TagCounter()
+    tags.feed(html)
+    assert tags.starts == ["html", "head", "meta", "meta", "title", "style", "body", "div", "script", "script"]
+    assert "alert(1)" in html  # still there, as text inside the app's own string
+
+
+def test_a_failed_build_is_shown_as_data_never_as_markup(api, client, capture):
+    session_id = pushed_session(
+        api, [{"path": "/app/App.tsx", "content": "import x from '<img src=x onerror=alert(1)>';\nexport default x;"}]
+    )
+    trigger(api, session_id, capture)
+
+    response = client.get(f"/s/{session_id}")
+
+    html = response.content.decode()
+    assert "<img src=x" not in html
+    render = page_config(response)["render"]
+    assert render["status"] == "failed"
+    assert render["errorLocations"][0]["file"] == "/app/App.tsx"
+    assert "<img src=x onerror=alert(1)>" in render["errorLocations"][0]["message"]
+
+
+def test_the_state_endpoint_tells_the_latest_render_and_the_newest_ready_version(api, client, capture):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+    api.post(f"/api/v1/stage/sessions/{session_id}/push", {"files": BAD_IMPORT_APP}, format="json")
+    trigger(api, session_id, capture)
+
+    body = client.get(f"/s/{session_id}/state").json()
+
+    assert body["success"] is True
+    assert body["data"]["readyVersion"] == 1
+    assert body["data"]["render"]["version"] == 2 and body["data"]["render"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("path", ["/s/nosuchsession", "/s/nosuchsession/frame", "/s/nosuchsession/state"])
+def test_an_unknown_session_is_not_found(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+
+
+def test_a_runtime_error_report_lands_in_the_render_state(api, client, capture):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    response = report(client, session_id, {"version": 1, "error": "Runtime error: boom"})
+
+    assert response.status_code == 200
+    assert response.json()["data"]["error"] == "Runtime error: boom"
+    state = render_state(api, session_id)
+    assert (state["status"], state["error"]) == ("ready", "Runtime error: boom")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        pytest.param("not json", 400, "VALIDATION_ERROR", id="not-json"),
+        pytest.param([1, 2], 400, "VALIDATION_ERROR", id="not-an-object"),
+        pytest.param({"error": "x", "admin": True}, 400, "VALIDATION_ERROR", id="unknown-key"),
+        pytest.param({"error": ""}, 400, "VALIDATION_ERROR", id="empty-error"),
+        pytest.param({"error": 5}, 400, "VALIDATION_ERROR", id="error-not-string"),
+        pytest.param({"error": "a\x00b"}, 400, "VALIDATION_ERROR", id="nul-byte"),
+        pytest.param({"error": "x", "version": "1"}, 400, "VALIDATION_ERROR", id="version-string"),
+        pytest.param({"error": "x", "version": True}, 400, "VALIDATION_ERROR", id="version-bool"),
+        pytest.param({"error": "x", "version": 0}, 400, "VALIDATION_ERROR", id="version-zero"),
+        pytest.param({"error": "x", "version": 99}, 404, "NOT_FOUND", id="no-such-version"),
+        pytest.param({"error": "x" * 20_000}, 413, "PAYLOAD_TOO_LARGE", id="too-large"),
+    ],
+)
+def test_bad_error_reports_are_refused_and_change_nothing(api, client, capture, body, status, code):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    response = report(client, session_id, body)
+
+    assert response.status_code == status
+    assert response.json() == {
+        "success": False,
+        "error": {"code": code, "message": response.json()["error"]["message"]},
+    }
+    assert Render.objects.get(session__public_id=session_id).error is None
+
+
+def test_error_reports_for_unknown_sessions_or_by_get_are_refused(client, db):
+    assert report(client, "nosuchsession", {"error": "x"}).status_code == 404
+    assert client.get("/s/nosuchsession/errors").status_code == 405
