@@ -34,8 +34,21 @@ def redis_available() -> bool:
         return False
 
 
+CHROMIUM = os.environ.get("STAGE_CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_available() -> bool:
+    """Debian's chromium (installed by .ci/run) and the Playwright package that drives it."""
+    import importlib.util
+    import shutil
+
+    return shutil.which(CHROMIUM) is not None and importlib.util.find_spec("playwright") is not None
+
+
 def require_marked_services(item) -> None:
     if item.get_closest_marker("postgres") and not postgres_available():
         missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if (item.get_closest_marker("redis") or item.get_closest_marker("worker")) and not redis_available():
         missing("needs Redis: set REDIS_URL=redis://... and start redis-server")
+    if item.get_closest_marker("browser") and not chromium_available():
+        missing(f"needs headless Chromium at {CHROMIUM} (apt-get install chromium) and the playwright package")
