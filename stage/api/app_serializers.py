@@ -5,7 +5,7 @@ import time
 
 from rest_framework import serializers
 
-from stage.api.serializers import StrictSerializer
+from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.models import App
 
 SERVER_OWNED = ("sid", "sessionId", "author", "createdAt", "updatedAt", "lastDeployedAt", "channels")
@@ -26,13 +26,13 @@ class RepositoryInput(StrictSerializer):
     """The spec's repository linkage object."""
 
     provider = serializers.ChoiceField(choices=["github", "gitlab", "bitbucket"])
-    owner = serializers.CharField(max_length=100, validators=[_slug])
-    name = serializers.CharField(max_length=100, validators=[_slug])
-    fullName = serializers.CharField(max_length=201)
+    owner = StrictCharField(max_length=100, validators=[_slug])
+    name = StrictCharField(max_length=100, validators=[_slug])
+    fullName = StrictCharField(max_length=201)
     url = serializers.URLField(max_length=500)
     visibility = serializers.ChoiceField(choices=["public", "private", "internal"], required=False, allow_null=True)
     defaultBranch = serializers.RegexField(_BRANCH, max_length=255, required=False, allow_null=True)
-    remoteName = serializers.CharField(max_length=100, validators=[_slug], required=False, allow_null=True)
+    remoteName = StrictCharField(max_length=100, validators=[_slug], required=False, allow_null=True)
     linkedAt = serializers.IntegerField(min_value=0, max_value=MAX_EPOCH_MS, required=False, allow_null=True)
 
     def validate_url(self, value: str) -> str:
@@ -52,29 +52,31 @@ class RepositoryInput(StrictSerializer):
 
 
 class AppPublishInput(StrictSerializer):
-    sessionId = serializers.CharField(max_length=64)
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    sessionId = StrictCharField(max_length=64)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
 
 
 class AppUpdateInput(StrictSerializer):
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    name = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
     status = serializers.ChoiceField(choices=App.Status.values, required=False)
     config = serializers.DictField(required=False, help_text="Read by workflows as {{ config.x }}.")
     repository = RepositoryInput(required=False, allow_null=True)
 
+    server_owned = SERVER_OWNED
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            owned = sorted(key for key in data if key in SERVER_OWNED)
+            owned = sorted(key for key in data if key in self.server_owned)
             if owned:
                 raise serializers.ValidationError({key: ["Read-only: set by the server."] for key in owned})
         return super().to_internal_value(data)
 
 
 class AppListQuery(StrictSerializer):
-    author = serializers.CharField(max_length=254, required=False)
-    sessionId = serializers.CharField(max_length=64, required=False)
+    author = StrictCharField(max_length=254, required=False)
+    sessionId = StrictCharField(max_length=64, required=False)
     status = serializers.ChoiceField(choices=App.Status.values, required=False)
 
 
@@ -83,7 +85,7 @@ class AppDeployInput(StrictSerializer):
 
 
 class PromoteInput(StrictSerializer):
-    appVersionSid = serializers.CharField(max_length=64, required=False, allow_null=True)
+    appVersionSid = StrictCharField(max_length=64, required=False, allow_null=True)
 
 
 class EmptyInput(StrictSerializer):
