@@ -61,7 +61,10 @@ def _validate_step(step: Any, path: str, seen_ids: set[str]) -> None:
         raise _fail(_key(block_path, missing), "required field is missing")
     for unknown in sorted(set(config) - block.fields):
         raise _fail(_key(block_path, unknown), f"unknown field (allowed: {', '.join(sorted(block.fields))})")
-    check_value(config, path=block_path)
+    try:
+        check_value(config, path=block_path)
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"{WORKFLOWS_PATH} {exc.message}", details=exc.details) from None
 
 
 def workflows_validate(*, document: Any) -> None:
