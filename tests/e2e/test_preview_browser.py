@@ -1,0 +1,183 @@
+"""End to end in real headless Chromium: push, render, open /s/<id>, and look at what the app did."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from stage.models import Render
+from tests.stage.render_support import pushed_session, trigger
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def open_preview(page, live_server, session_id: str):
+    page.goto(f"{live_server.url}/s/{session_id}")
+    return page.frame_locator("#stage-frame")
+
+
+def css(locator, prop: str) -> str:
+    return locator.evaluate(f"el => getComputedStyle(el).getPropertyValue({prop!r})")
+
+
+def test_an_app_with_a_local_component_a_css_module_and_lodash_renders_in_the_frame(api, capture, page, live_server):
+    session_id = pushed_session(
+        api,
+        [
+            {
+                "path": "/app/App.tsx",
+                "content": "import _ from 'lodash';\nimport Greeting from './components/Greeting';\n"
+                "import styles from './App.module.css';\n"
+                "export default function App() {\n"
+                "  return <main><h1 className={styles.title}>{_.upperFirst('hello from lodash')}</h1>"
+                '<Greeting name="Stage"/></main>;\n}',
+            },
+            {
+                "path": "/app/components/Greeting.tsx",
+                "content": "export default function Greeting({ name }: { name: string }) {\n"
+                '  return <p id="greeting">Greetings, {name}</p>;\n}',
+            },
+            {"path": "/app/App.module.css", "content": ".title { color: rgb(12, 34, 56); font-size: 31px; }"},
+        ],
+    )
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    title = frame.locator("h1")
+    expect(title).to_have_text("Hello from lodash")
+    expect(frame.locator("#greeting")).to_have_text("Greetings, Stage")
+    assert css(title, "color") == "rgb(12, 34, 56)"
+    assert css(title, "font-size") == "31px"
+    expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+def test_the_nested_import_cases_of_the_original_stage(api, capture, page, live_server):
+    session_id = pushed_session(
+        api,
+        [
+            {
+                "path": "/app/App.tsx",
+                "content": "import './styles/global.css';\nimport Deep from './features/a/b/Deep';\n"
+                "import Widget from './widgets';\nimport { label } from '/app/lib/labels';\n"
+                "export default () => <div><Deep/><Widget/><span id='abs'>{label}</span>"
+                "<div id='dot' className='dot'>dot</div></div>;",
+            },
+            {
+                "path": "/app/features/a/b/Deep.tsx",
+                "content": "import { shout } from '../../../lib/text';\n"
+                "import s from '../../../styles/deep.module.css';\n"
+                "export default () => <p id='deep' className={s.deep}>{shout('parent chain')}</p>;",
+            },
+            {"path": "/app/lib/text.ts", "content": "export const shout = (t: string) => t.toUpperCase();"},
+            {"path": "/app/lib/labels.js", "content": "export const label = 'absolute import';"},
+            {"path": "/app/widgets/index.tsx", "content": "export default () => <p id='widget'>index file</p>;"},
+            {"path": "/app/styles/deep.module.css", "content": ".deep { color: rgb(0, 128, 0); }"},
+            {"path": "/app/styles/global.css", "content": "@import './dot.css';\nbody { margin: 7px; }"},
+            {"path": "/app/styles/dot.css", "content": ".dot { background-image: url(../img/dot.svg); }"},
+            {"path": "/app/img/dot.svg", "content": "<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>"},
+        ],
+    )
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    expect(frame.locator("#deep")).to_have_text("PARENT CHAIN")
+    expect(frame.locator("#widget")).to_have_text("index file")
+    expect(frame.locator("#abs")).to_have_text("absolute import")
+    assert css(frame.locator("#deep"), "color") == "rgb(0, 128, 0)"
+    assert css(frame.locator("body"), "margin-top") == "7px"
+    assert css(frame.locator("#dot"), "background-image").startswith('url("data:image/svg+xml')
+
+
+def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, page, live_server):
+    session_id = pushed_session(
+        api,
+        [
+            {
+                "path": "/app/App.tsx",
+                "content": "function Broken(): JSX.Element { throw new Error('Kaboom in Broken'); }\n"
+                "export default () => <div><Broken/></div>;",
+            }
+        ],
+    )
+    trigger(api, session_id, capture)
+
+    open_preview(page, live_server, session_id)
+
+    expect(page.locator("#stage-runtime-error")).to_contain_text("Kaboom in Broken")
+    render = Render.objects.get(session__public_id=session_id)
+    deadline = time.monotonic() + 10
+    while render.error is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        render.refresh_from_db()
+    assert render.error == "Runtime error: Kaboom in Broken"
+    assert render.status == Render.Status.READY
+
+
+def test_an_unavailable_import_fails_the_build_and_the_page_says_where(api, capture, page, live_server):
+    session_id = pushed_session(
+        api,
+        [
+            {
+                "path": "/app/App.tsx",
+                "content": "import axios from 'axios';\nexport default () => <p>{String(axios)}</p>;",
+            }
+        ],
+    )
+    trigger(api, session_id, capture)
+
+    open_preview(page, live_server, session_id)
+
+    panel = page.locator("#stage-build-error")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text('/app/App.tsx:1:19: Import "axios" is not available in Stage')
+    expect(page.locator("#stage-status")).to_have_text("failed")
+    expect(page.locator("#stage-frame")).to_be_hidden()
+
+
+def test_the_app_runs_in_an_opaque_origin_that_cannot_reach_the_platform(api, capture, page, live_server):
+    probe = (
+        "let parentAccess = 'blocked';\ntry { parentAccess = String(window.parent.document.title); } catch {}\n"
+        "let cookies = 'blocked';\ntry { cookies = String(document.cookie); } catch {}\n"
+        "export default () => <p id='probe'>{`origin=${window.origin} parent=${parentAccess} cookies=${cookies}`}</p>;"
+    )
+    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": probe}])
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    expect(frame.locator("#probe")).to_have_text("origin=null parent=blocked cookies=blocked")
+
+
+def test_the_page_picks_up_a_newer_ready_render_by_itself(api, capture, page, live_server, settings):
+    settings.STAGE_PREVIEW_POLL_MS = 100
+    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": "export default () => <h1>first</h1>;"}])
+    trigger(api, session_id, capture)
+    frame = open_preview(page, live_server, session_id)
+    expect(frame.locator("h1")).to_have_text("first")
+
+    api.post(
+        f"/api/v1/stage/sessions/{session_id}/push",
+        {"files": [{"path": "/app/App.tsx", "content": "export default () => <h1>second</h1>;"}]},
+        format="json",
+    )
+    trigger(api, session_id, capture)
+
+    expect(frame.locator("h1")).to_have_text("second")
+    expect(page.locator("#stage-version")).to_have_text("render v2")
+
+
+def test_a_session_never_rendered_shows_the_push_and_render_commands(api, page, live_server):
+    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": "export default () => null;"}])
+
+    open_preview(page, live_server, session_id)
+
+    help_panel = page.locator("#stage-help")
+    expect(help_panel).to_contain_text(f"stage render {session_id}")
+    expect(help_panel).to_contain_text(f"{live_server.url}/api/v1/stage/sessions/{session_id}/push")
