@@ -1,0 +1,28 @@
+"""The README's API tour works exactly as written, against a real server."""
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def tour_script() -> str:
+    text = README.read_text()
+    section = text[text.index("<!-- section:tour -->") : text.index("<!-- /section:tour -->")]
+    return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_tour_runs_as_written(live_server, api):
+    env = {**os.environ, "STAGE_URL": live_server.url, "STAGE_API_KEY": api.raw_key}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", tour_script()], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"success":false' not in result.stdout and '"status":"error"' not in result.stdout, result.stdout
+    assert result.stdout.count('"success":true') == 11, result.stdout
+    assert result.stdout.count('"status":"success"') == 1, result.stdout
