@@ -3,6 +3,8 @@
 Exit codes: 0 ok, 1 error, 2 usage error, 3 not found.
 """
 
+import sys
+
 import click
 
 from stage_sdk import __version__
@@ -39,7 +41,7 @@ def config_(state: State, name, value, unset):
         if name is None:
             raise click.UsageError("name the setting to change: url, key or session")
         if value == "-":
-            value = click.get_text_stream("stdin").readline().strip()
+            value = sys.stdin.readline().strip()
         path = config.set_value(name, None if unset else value)
         shown = config.mask(value) if name == "key" else value
         state.emit({"name": name, "value": shown, "path": str(path)}, human=lambda: click.echo(f"{name} = {shown}"))

@@ -1,6 +1,7 @@
 """Session commands: new, write, read, ls, push, render, status, history, snapshot, restore, open."""
 
 import posixpath
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def push(state: State, local_dir, remote_dir, entry, no_render, batch_size):
     session = state.session_id()
     sessions = state.client().stage.sessions
     chunks = list(batches(files, batch_size, 8 * 1024 * 1024))
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     show_bar = not (state.json or state.quiet) and len(chunks) > 1 and stderr.isatty()
     bar = click.progressbar(length=len(files), label="Pushing", file=stderr) if show_bar else nullcontext()
     with bar:

@@ -1,0 +1,251 @@
+"""The `stage` CLI against a live server, through its click entry point with captured output, and as a process."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from stage_sdk.cli import cli
+
+from tests.sdk.conftest import APP_TSX
+from tests.sdk.scripted_server import JSON, ScriptedServer
+
+
+@pytest.fixture
+def stage(stage_url, alice_key, tmp_path, monkeypatch):
+    """Run `stage ARGS...` as alice against the live server; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("STAGE_CONFIG", str(tmp_path / "config.json"))
+    monkeypatch.setenv("STAGE_URL", stage_url)
+    monkeypatch.setenv("STAGE_API_KEY", alice_key)
+    monkeypatch.delenv("STAGE_SESSION", raising=False)
+
+    def run(*args, input=None, env=None):
+        result = CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+def as_json(output: str):
+    return json.loads(output)
+
+
+@pytest.fixture
+def app_dir(tmp_path) -> Path:
+    root = tmp_path / "app"
+    (root / "components").mkdir(parents=True)
+    (root / "App.tsx").write_text(APP_TSX)
+    (root / "components" / "Button.tsx").write_text("export const Button = () => <button>ok</button>;\n")
+    (root / ".env").write_text("SECRET=1\n")
+    (root / "node_modules" / "x").mkdir(parents=True)
+    (root / "node_modules" / "x" / "index.js").write_text("module.exports = 1;\n")
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    return root
+
+
+def test_the_quickstart_new_push_status_read_open(stage, stage_url, app_dir, tmp_path):
+    # given a new session, remembered as the current one
+    code, out, _ = stage("new", "--json")
+    created = as_json(out)
+    assert code == 0
+    assert set(created) == {"id", "url"}
+    assert created["url"] == f"{stage_url}/s/{created['id']}"
+    assert json.loads((tmp_path / "config.json").read_text())["session"] == created["id"]
+
+    # when a directory is pushed without naming the session
+    code, out, err = stage("push", str(app_dir), "--json")
+    pushed = as_json(out)
+
+    # then text files land under /app, hidden files, node_modules and binaries stay home, and it rendered
+    assert code == 0
+    assert pushed["files"] == ["/app/App.tsx", "/app/components/Button.tsx"]
+    assert (pushed["success"], pushed["count"], pushed["version"], pushed["session"]) == (True, 2, 1, created["id"])
+    assert pushed["skipped"] == [str(app_dir / "logo.png")]
+    assert "logo.png" in err
+
+    code, out, _ = stage("status", "--json")
+    status = as_json(out)
+    assert code == 0
+    assert status["sessionId"] == created["id"]
+    assert status["render"]["entry"] == "/app/App.tsx"
+    assert status["render"]["version"] == 1
+    assert [f["path"] for f in status["files"]] == ["/app/App.tsx", "/app/components/Button.tsx"]
+
+    assert stage("read", "/app/App.tsx") == (0, APP_TSX, "")
+    assert stage("open", "-q")[1].strip() == created["url"]
+    code, out, _ = stage("ls", "--json")
+    assert as_json(out) == {
+        "path": "/app",
+        "files": ["/app/App.tsx", "/app/components/Button.tsx"],
+        "count": 2,
+        "session": created["id"],
+    }
+    assert stage("ls", "/app/components", "-q")[1] == "/app/components/Button.tsx\n"
+
+
+def test_push_sends_one_request_per_batch_and_can_skip_the_render(stage, tmp_path):
+    session = stage("new", "-q")[1].strip()
+    src = tmp_path / "many"
+    src.mkdir()
+    for index in range(5):
+        (src / f"f{index}.ts").write_text(f"export const n = {index};\n")
+
+    code, out, _ = stage("push", str(src), "/lib", "--no-render", "--batch-size", "2", "--json", "-s", session)
+    pushed = as_json(out)
+
+    assert code == 0
+    assert (pushed["count"], pushed["requests"], pushed["version"]) == (5, 3, None)
+    assert pushed["files"][0] == "/lib/f0.ts"
+    assert as_json(stage("status", "--json")[1])["render"] is None
+
+
+def test_write_read_history_snapshot_restore(stage, tmp_path):
+    session = stage("new", "-q")[1].strip()
+    local = tmp_path / "App.tsx"
+    local.write_text("v1")
+
+    assert as_json(stage("write", "/app/App.tsx", str(local), "--json")[1]) == {
+        "success": True,
+        "path": "/app/App.tsx",
+        "bytes": 2,
+        "version": 1,
+        "session": session,
+    }
+    snap = as_json(stage("snapshot", "first", "--json")[1])
+    assert stage("write", "/app/App.tsx", "-", input="v2 from stdin")[0] == 0
+    assert stage("read", "/app/App.tsx", "-q")[1] == "v2 from stdin"
+    assert as_json(stage("read", "/app/App.tsx", "--version", "1", "--json")[1])["content"] == "v1"
+
+    history = as_json(stage("history", "/app/App.tsx", "--json")[1])
+    assert [v["version"] for v in history["versions"]] == [2, 1]
+    assert (snap["name"], snap["fileCount"], snap["session"]) == ("first", 1, session)
+    listed = as_json(stage("snapshot", "--list", "--json")[1])
+    assert [s["id"] for s in listed["snapshots"]] == [snap["id"]]
+
+    restored = as_json(stage("restore", snap["id"], "--json")[1])
+    assert (restored["restored"], restored["snapshotId"]) == (1, snap["id"])
+    assert stage("read", "/app/App.tsx")[1] == "v1"
+
+
+def test_render_and_human_output_is_short_and_plain_when_not_a_terminal(stage):
+    stage("new", "-q")
+    stage("write", "/app/Main.tsx", "-", input=APP_TSX)
+
+    code, out, err = stage("render", "/app/Main.tsx")
+
+    assert code == 0
+    assert out == "✓ Rendered /app/Main.tsx (v1)\n"
+    assert "\x1b[" not in out
+    assert err == ""
+    assert as_json(stage("render", "--json")[1])["entry"] == "/app/App.tsx"
+
+
+def test_exit_codes_not_found_error_and_usage(stage, mallory_key, tmp_path):
+    session = stage("new", "-q")[1].strip()
+    stage("write", "/app/App.tsx", "-", input="mine")
+
+    code, out, err = stage("read", "/app/Missing.tsx")
+    assert (code, out) == (3, "")
+    assert "not found" in err.lower()
+
+    code, out, err = stage("read", "/app/App.tsx", "--json", env={"STAGE_API_KEY": mallory_key})
+    assert code == 3
+    assert as_json(out)["error"]["code"] == "NOT_FOUND"
+    assert as_json(out)["success"] is False
+
+    code, _, err = stage("status", env={"STAGE_API_KEY": ""})
+    assert code == 1
+    assert "STAGE_API_KEY" in err
+
+    code, _, err = stage("write", "/app/x.ts", "-", "-s", session, input="x", env={"STAGE_API_KEY": "sk_forged"})
+    assert code == 1
+
+    code, _, err = stage("write", "/app/../../etc/passwd", "-", input="x")
+    assert code == 1
+    assert "VALIDATION" in err or "path" in err.lower()
+
+    assert stage("status", env={"STAGE_CONFIG": str(tmp_path / "empty.json")})[0] == 2
+    assert stage("push", str(tmp_path / "does-not-exist"))[0] == 2
+    assert stage("run", "app_1", "wf", "--input", "{not json")[0] == 2
+    assert stage("frobnicate")[0] == 2
+
+
+def test_apps_commands_publish_deploy_promote_rollback(stage):
+    session = stage("new", "-q")[1].strip()
+    stage("write", "/app/App.tsx", "-", input=APP_TSX)
+
+    code, out, _ = stage("apps", "publish", "--name", "shiftcal", "--description", "Calendar", "--json")
+    app = as_json(out)
+    assert code == 0
+    assert (app["name"], app["sessionId"], app["status"]) == ("shiftcal", session, "active")
+    sid = app["sid"]
+
+    listed = as_json(stage("apps", "list", "--json")[1])
+    assert (listed["count"], listed["apps"][0]["sid"]) == (1, sid)
+    assert stage("apps", "list", "-q")[1] == f"{sid}\n"
+    assert as_json(stage("apps", "get", sid, "--json")[1])["channels"]["production"]["version"] == 1
+
+    stage("write", "/app/App.tsx", "-", input=APP_TSX + "// v2\n")
+    deployed = as_json(stage("apps", "deploy", sid, "--json")[1])
+    assert deployed["version"]["version"] == 2
+    channels = as_json(stage("apps", "channels", sid, "--json")[1])
+    assert (channels["preview"]["version"], channels["production"]["version"]) == (2, 1)
+
+    assert as_json(stage("apps", "promote", sid, "--json")[1])["production"]["version"] == 2
+    code, out, _ = stage("apps", "rollback", sid)
+    assert code == 0
+    assert out.startswith(f"✓ Rolled back {sid}")
+    assert "production v1" in out
+    assert [v["version"] for v in as_json(stage("apps", "versions", sid, "--json")[1])["versions"]] == [2, 1]
+    assert as_json(stage("apps", "history", sid, "--json")[1])["count"] >= 2
+
+    assert stage("apps", "get", "app_nope")[0] == 3
+
+
+def test_run_prints_the_workflows_answer(stage):
+    answer = (200, JSON, {"success": True, "data": {"runId": "run_1", "status": "succeeded", "outputs": {}}}, 0)
+    with ScriptedServer([answer]) as server:
+        code, out, _ = stage("run", "app_1", "notify", "--input", '{"name": "Ada"}', "--json", "-u", server.url)
+
+    assert code == 0
+    assert as_json(out) == {
+        "status": 200,
+        "runId": "run_1",
+        "data": {"runId": "run_1", "status": "succeeded", "outputs": {}},
+    }
+    assert server.requests[0]["body"] == {"input": {"name": "Ada"}}
+
+
+def test_config_stores_url_key_and_session_owner_only_and_masks_the_key(stage, tmp_path):
+    assert stage("config", "url", "https://stage.example.com")[0] == 0
+    assert stage("config", "key", "-", input="sk_live_abcdefghijklmnop\n")[0] == 0
+
+    path = tmp_path / "config.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["key"] == "sk_live_abcdefghijklmnop"
+
+    shown = as_json(stage("config", "--json", env={"STAGE_URL": "", "STAGE_API_KEY": ""})[1])
+    assert shown["url"] == {"value": "https://stage.example.com", "source": f"file {path}"}
+    assert shown["key"]["value"] == "sk_l…mnop"
+    assert "abcdefgh" not in json.dumps(shown)
+    assert as_json(stage("config", "url", "--json")[1])["url"]["source"] == "env STAGE_URL"
+    assert stage("config", "session", "--unset")[0] == 0
+    assert stage("config", "colour", "red")[0] == 2
+
+
+def test_the_console_script_runs_as_a_process(stage_url, alice_key, tmp_path):
+    env = {**os.environ, "STAGE_URL": stage_url, "STAGE_API_KEY": alice_key, "STAGE_CONFIG": str(tmp_path / "c.json")}
+    script = Path(sys.executable).with_name("stage")
+
+    new = subprocess.run([script, "new", "-q"], env=env, capture_output=True, text=True, timeout=60)
+    missing = subprocess.run([script, "read", "/app/Nope.tsx"], env=env, capture_output=True, text=True, timeout=60)
+
+    assert new.returncode == 0
+    assert new.stdout.strip()
+    assert missing.returncode == 3
+    assert missing.stdout == ""
+    assert "✗" in missing.stderr
