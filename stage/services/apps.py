@@ -197,8 +197,8 @@ def app_publish(*, session: Session, name: str, author, description: str = "") -
     return app
 
 
-def app_update(*, app: App, changes: dict) -> App:
-    """Change name, description, status, config or repository; any other key is refused."""
+def app_changes_clean(changes: dict) -> dict:
+    """Check an update's changes (name, description, status, config, repository) and return them cleaned."""
     unknown = sorted(set(changes) - set(UPDATABLE))
     if unknown:
         raise ValidationFailed(
@@ -217,6 +217,12 @@ def app_update(*, app: App, changes: dict) -> App:
         raise ValidationFailed(
             f"status must be one of {', '.join(App.Status.values)}", details={"status": ["Invalid choice."]}
         )
+    return cleaned
+
+
+def app_update(*, app: App, changes: dict) -> App:
+    """Change name, description, status, config or repository; any other key is refused."""
+    cleaned = app_changes_clean(changes)
     if not cleaned:
         return app
     with transaction.atomic():

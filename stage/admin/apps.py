@@ -1,0 +1,213 @@
+"""Admin for published apps: the main way staff manage apps. Actions call the same services as the API."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from stage import selectors
+from stage.admin.readonly import ReadOnlyAdminMixin
+from stage.errors import StageError
+from stage.models import App, AppVersion, Channel, ChannelMove
+from stage.services.apps import (
+    app_archive,
+    app_changes_clean,
+    app_unarchive,
+    app_update,
+    channel_promote,
+    channel_rollback,
+)
+
+EDITABLE = ["name", "description", "config"]
+
+
+def _session_links(session) -> str:
+    url = reverse("admin:stage_session_change", args=[session.pk])
+    return format_html(
+        '<a href="{}">{}</a> · <a href="/s/{}" target="_blank">preview</a>', url, session.public_id, session.public_id
+    )
+
+
+def _pretty_json(value) -> str:
+    if value is None:
+        return "—"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
+
+
+class AppForm(forms.ModelForm):
+    class Meta:
+        model = App
+        fields = EDITABLE
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = {field: cleaned[field] for field in self.changed_data if field in cleaned}
+        try:
+            cleaned.update(app_changes_clean(changes))
+        except StageError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
+class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AppVersion
+    fields = ["sid", "number", "backend_entrypoint", "compute_modules", "created_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Versions"
+
+
+class ChannelMoveInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ChannelMove
+    fields = ["created_at", "channel", "from_version", "to_version", "moved_by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Channel history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_version", "to_version", "moved_by")
+
+
+@admin.register(App)
+class AppAdmin(admin.ModelAdmin):
+    form = AppForm
+    list_display = ["sid", "name", "author", "status", "production", "preview", "last_deployed_at"]
+    list_filter = ["status", "last_deployed_at"]
+    search_fields = ["sid", "name", "author__email", "author__username"]
+    readonly_fields = [
+        "sid",
+        "status",
+        "author",
+        "session_links",
+        "channels",
+        "repository_json",
+        "created_at",
+        "updated_at",
+        "last_deployed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["sid", "name", "description", "status", "author", "session_links"]}),
+        ("Channels", {"fields": ["channels", "last_deployed_at"]}),
+        ("Configuration", {"fields": ["config", "repository_json", "created_at", "updated_at"]}),
+    ]
+    inlines = [AppVersionInline, ChannelMoveInline]
+    actions = ["archive", "unarchive", "promote", "rollback"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        channels = Prefetch("channels", queryset=Channel.objects.select_related("version"))
+        return super().get_queryset(request).select_related("author", "session").prefetch_related(channels)
+
+    def has_add_permission(self, request):
+        return False  # apps are published from a session, through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead: versions and history are kept
+
+    def _channel(self, obj: App, name: str) -> str:
+        channel = next((c for c in obj.channels.all() if c.name == name), None)
+        return f"v{channel.version.number}" if channel else "—"
+
+    @admin.display(description="Production")
+    def production(self, obj):
+        return self._channel(obj, Channel.Name.PRODUCTION)
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return self._channel(obj, Channel.Name.PREVIEW)
+
+    @admin.display(description="Channels")
+    def channels(self, obj):
+        rows = ((c.name, c.version.number, c.version.sid, c.updated_at) for c in obj.channels.all())
+        return format_html_join(mark_safe("<br>"), "{}: v{} ({}), since {}", rows)
+
+    @admin.display(description="Session")
+    def session_links(self, obj):
+        return _session_links(obj.session)
+
+    @admin.display(description="Repository")
+    def repository_json(self, obj):
+        return _pretty_json(obj.repository)
+
+    def save_model(self, request, obj, form, change):
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        app_update(app=obj, changes=changes)
+
+    def _each(self, request, queryset, verb: str, call) -> None:
+        """Run a service on every selected app; report successes and each failure by app."""
+        done = 0
+        for app in queryset:
+            try:
+                call(app)
+                done += 1
+            except StageError as exc:
+                self.message_user(request, f"For {app.sid}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{verb} {done} app(s).", messages.SUCCESS)
+
+    @admin.action(description="Archive selected apps")
+    def archive(self, request, queryset):
+        self._each(request, queryset, "Archived", lambda app: app_archive(app=app))
+
+    @admin.action(description="Unarchive selected apps")
+    def unarchive(self, request, queryset):
+        self._each(request, queryset, "Unarchived", lambda app: app_unarchive(app=app))
+
+    @admin.action(description="Promote preview to production")
+    def promote(self, request, queryset):
+        self._each(request, queryset, "Promoted", lambda app: channel_promote(app=app, actor=request.user))
+
+    @admin.action(description="Roll back production")
+    def rollback(self, request, queryset):
+        self._each(request, queryset, "Rolled back", lambda app: channel_rollback(app=app, actor=request.user))
+
+
+@admin.register(AppVersion)
+class AppVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["sid", "app", "number", "backend_entrypoint", "created_by", "created_at"]
+    search_fields = ["=sid", "=app__sid", "app__name"]
+    list_select_related = ["app", "created_by"]
+    fields = [
+        "sid",
+        "app",
+        "number",
+        "session_links",
+        "created_by",
+        "created_at",
+        "backend_entrypoint",
+        "compute_modules",
+        "workflows_json",
+        "manifest",
+    ]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Session")
+    def session_links(self, obj):
+        return _session_links(obj.app.session)
+
+    @admin.display(description="shift.workflows.json")
+    def workflows_json(self, obj):
+        return _pretty_json(obj.workflows)
+
+    @admin.display(description="Files")
+    def manifest(self, obj):
+        rows = selectors.version_manifest(version=obj)
+        if not rows:
+            return "—"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>v{}</td><td>{} bytes</td></tr>",
+            ((r["path"], r["version"], r["size"]) for r in rows),
+        )
+        return format_html("<table><tr><th>Path</th><th>File version</th><th>Size</th></tr>{}</table>", body)
