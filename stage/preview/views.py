@@ -43,7 +43,8 @@ def preview_page(request, session_id: str):
     session = render_selectors.preview_session(public_id=session_id)
     if session is None:
         return _missing_page(request, nonce)
-    api_base = request.build_absolute_uri("/api/v1/stage/sessions/")
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    api_base = f"{base_url}/api/v1/stage/sessions/"
     config = {
         "sessionId": session.public_id,
         "stateUrl": reverse("preview-state", args=[session.public_id]),
@@ -56,6 +57,7 @@ def preview_page(request, session_id: str):
         "nonce": nonce,
         "session": session,
         "config": config,
+        "base_url": base_url,
         "push_url": f"{api_base}{session.public_id}/push",
         "render_url": f"{api_base}{session.public_id}/render",
     }

@@ -179,5 +179,5 @@ def test_a_session_never_rendered_shows_the_push_and_render_commands(api, page, 
     open_preview(page, live_server, session_id)
 
     help_panel = page.locator("#stage-help")
-    expect(help_panel).to_contain_text(f"stage render {session_id}")
+    expect(help_panel).to_contain_text(f"stage push ./app /app --session {session_id} --url {live_server.url}")
     expect(help_panel).to_contain_text(f"{live_server.url}/api/v1/stage/sessions/{session_id}/push")

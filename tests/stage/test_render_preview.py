@@ -49,7 +49,8 @@ def test_a_session_never_rendered_shows_how_to_push_and_render(api, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "has not been rendered yet" in html
-    assert f"stage push {session_id}" in html and f"stage render {session_id}" in html
+    assert f"stage push ./app /app --session {session_id} --url http://testserver" in html
+    assert f"stage render /app/App.tsx --session {session_id}" in html
     assert f"curl -X POST http://testserver/api/v1/stage/sessions/{session_id}/render" in html
     assert page_config(response)["render"] is None
 
