@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from stage.errors import ValidationFailed
 from workflows.models import BillingItem, PulseEvent
 
 
@@ -45,3 +46,34 @@ def pulse_track(*, app, run, step_index, event: str, properties: dict, distinct_
         properties=properties,
         distinct_id=distinct_id,
     )
+
+
+def google_credential_set(
+    *,
+    app,
+    refresh_token: str = "",
+    client_id: str = "",
+    client_secret: str = "",
+    service_account_info: dict | None = None,
+):
+    """Attach (or replace) the Google account an app's Sheets steps act as."""
+    from workflows.models import GoogleCredential
+
+    if bool(refresh_token) == bool(service_account_info):
+        raise ValidationFailed("Give either an OAuth refresh token or a service account key, not both")
+    if service_account_info is not None:
+        missing = sorted({"client_email", "private_key"} - set(service_account_info))
+        if missing:
+            raise ValidationFailed(f"The service account key lacks {', '.join(missing)}")
+    kind = GoogleCredential.Kind.SERVICE_ACCOUNT if service_account_info else GoogleCredential.Kind.REFRESH_TOKEN
+    credential, _ = GoogleCredential.objects.update_or_create(
+        app=app,
+        defaults={
+            "kind": kind,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "service_account_info": service_account_info,
+        },
+    )
+    return credential

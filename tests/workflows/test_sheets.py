@@ -1,0 +1,133 @@
+"""Sheets blocks against a local server speaking Google's token endpoint and Sheets v4 wire format."""
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from stage.models import App
+from tests.workflows.support import error_of, publish_workflows, run
+from workflows.services.records import google_credential_set
+
+pytestmark = pytest.mark.django_db
+
+SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+
+SHEETS = {
+    "report": {
+        "steps": [
+            {"id": "sheet", "sheets.createSpreadsheet": {"title": "Report for {{ input.who }}"}},
+            {
+                "id": "append",
+                "sheets.appendValues": {
+                    "spreadsheetId": "{{ steps.sheet.spreadsheetId }}",
+                    "range": "Events!A:C",
+                    "values": [["{{ input.who }}", "{{ input.n }}"], ["second", 2]],
+                },
+            },
+            {
+                "id": "read",
+                "sheets.getValues": {"spreadsheetId": "{{ steps.sheet.spreadsheetId }}", "range": "Events!A:C"},
+            },
+        ]
+    }
+}
+
+
+def sheets_app(api, *, scopes=(SCOPE,), credential=True) -> dict:
+    app = publish_workflows(api, SHEETS)
+    response = api.put(
+        f"/api/v1/stage/sessions/{app['sessionId']}/google-scopes", {"scopes": list(scopes)}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    if credential:
+        google_credential_set(
+            app=App.objects.get(sid=app["sid"]), refresh_token="1//good-refresh", client_id="cid", client_secret="cs"
+        )
+    return app
+
+
+def test_create_append_and_read_through_the_sheets_api(api, google):
+    # given
+    app = sheets_app(api)
+    # when
+    response = run(api, app["sid"], "report", {"who": "Ada", "n": 3})
+    # then
+    assert response.status_code == 200, response.json()
+    outputs = response.json()["data"]["outputs"]
+    assert outputs["sheet"] == {"spreadsheetId": "sheet1", "url": "https://docs.google.com/spreadsheets/d/sheet1/edit"}
+    assert outputs["append"] == {"updatedRange": "Events!A1:B2", "updatedRows": 2}
+    assert outputs["read"] == {"values": [["Ada", 3], ["second", 2]]}
+    assert google.sheets["sheet1"]["title"] == "Report for Ada"
+    token_calls = [r for r in google.server.requests if r.path == "/token"]
+    assert token_calls and "refresh_token=1%2F%2Fgood-refresh" in token_calls[0].body.decode()
+    append = next(r for r in google.server.requests if r.path.endswith(":append"))
+    assert append.query["valueInputOption"] == ["USER_ENTERED"]
+    assert append.headers["authorization"] == "Bearer ya29.local-token"
+
+
+def test_without_the_spreadsheets_scope_the_step_is_403(api, google):
+    app = sheets_app(api, scopes=["https://www.googleapis.com/auth/drive.readonly"])
+    status, code, message = error_of(run(api, app["sid"], "report", {"who": "x", "n": 1}))
+    assert (status, code) == (403, "MISSING_GOOGLE_SCOPE") and SCOPE in message
+    assert google.server.requests == []
+
+
+def test_without_credentials_the_step_names_the_problem(api, google):
+    app = sheets_app(api, credential=False)
+    status, code, _ = error_of(run(api, app["sid"], "report", {"who": "x", "n": 1}))
+    assert (status, code) == (400, "GOOGLE_NOT_CONFIGURED")
+
+
+def test_a_refused_refresh_token_is_502_upstream(api, google):
+    app = sheets_app(api)
+    google.refresh_tokens.clear()
+    status, code, message = error_of(run(api, app["sid"], "report", {"who": "x", "n": 1}))
+    assert (status, code) == (502, "UPSTREAM_UNAVAILABLE") and "steps[0]" in message
+
+
+def test_a_sheets_outage_is_502_and_names_the_step(api, google):
+    app = sheets_app(api)
+    google.fail_next = 5
+    response = run(api, app["sid"], "report", {"who": "x", "n": 1})
+    status, code, _ = error_of(response)
+    assert (status, code) == (502, "UPSTREAM_UNAVAILABLE")
+    assert response.json()["error"]["details"]["step"]["id"] == "sheet"
+
+
+def test_an_unreachable_sheets_server_is_502(api, settings):
+    app = sheets_app(api)
+    settings.STAGE_GOOGLE_TOKEN_URL = "http://127.0.0.1:1/token"
+    settings.STAGE_SHEETS_BASE_URL = "http://127.0.0.1:1"
+    assert error_of(run(api, app["sid"], "report", {"who": "x", "n": 1}))[:2] == (502, "UPSTREAM_UNAVAILABLE")
+
+
+def test_an_unknown_spreadsheet_is_400_bad_data(api, google):
+    app = publish_workflows(
+        api, {"w": {"steps": [{"sheets.getValues": {"spreadsheetId": "{{ input.id }}", "range": "A1:B2"}}]}}
+    )
+    api.put(f"/api/v1/stage/sessions/{app['sessionId']}/google-scopes", {"scopes": [SCOPE]}, format="json")
+    google_credential_set(app=App.objects.get(sid=app["sid"]), refresh_token="1//good-refresh")
+    status, code, message = error_of(run(api, app["sid"], "w", {"id": "../../other"}))
+    assert (status, code) == (400, "VALIDATION_ERROR") and "404" in message
+    get = next(r for r in google.server.requests if r.method == "GET")
+    assert get.path == "/v4/spreadsheets/../../other/values/A1:B2"  # one encoded path segment, not a traversal
+
+
+def test_a_service_account_signs_a_jwt_for_its_token(api, google):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    app = sheets_app(api, credential=False)
+    google_credential_set(
+        app=App.objects.get(sid=app["sid"]),
+        service_account_info={
+            "type": "service_account",
+            "client_email": "bot@project.iam.gserviceaccount.com",
+            "private_key": pem.decode(),
+            "private_key_id": "k1",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        },
+    )
+    response = run(api, app["sid"], "report", {"who": "SA", "n": 1})
+    assert response.status_code == 200, response.json()
+    token_call = next(r for r in google.server.requests if r.path == "/token")
+    assert "jwt-bearer" in token_call.body.decode()
