@@ -7,12 +7,17 @@ HOST ?= 127.0.0.1
 
 .PHONY: install run test lint format migrate worker
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed $(VENV)/.sdk-installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The SDK and the `stage` CLI (sdk/), editable so .venv/bin/stage always runs the checkout's code.
+$(VENV)/.sdk-installed: $(VENV)/.installed sdk/pyproject.toml
+	$(BIN)/pip install --quiet -e sdk
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
