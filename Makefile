@@ -28,7 +28,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py bootstrap --base-url http://$(HOST):$(PORT)
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a Celery worker beside the web process (REDIS_URL is set)"; \
 		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \

@@ -12,8 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
         parser.add_argument("--email", default="admin@stage.local")
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="Where Stage is served.")
 
-    def handle(self, *args, username, email, **options):
+    def handle(self, *args, username, email, base_url, **options):
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("Stage already has an admin user; nothing to create.")
@@ -26,9 +27,9 @@ class Command(BaseCommand):
                 [
                     "",
                     "Stage is set up. Keep these; they are shown only once.",
-                    f"  Admin:    http://127.0.0.1:8000/admin/  user {username}  password {password}",
+                    f"  Admin:    {base_url}/admin/  user {username}  password {password}",
                     f"  API key:  {raw_key}",
-                    f"  Try:      export STAGE_API_KEY={raw_key}",
+                    f"  Try:      export STAGE_URL={base_url} STAGE_API_KEY={raw_key}",
                     "",
                 ]
             )
