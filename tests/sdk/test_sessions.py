@@ -1,6 +1,7 @@
 """client.stage.sessions against a live server: the spec's full example, every method, and the error paths."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from stage_sdk import StageError, create_async_client
@@ -150,3 +151,22 @@ def test_the_async_client_has_the_same_surface(stage_url, alice_key):
     assert file.content == APP_TSX
     assert snap.file_count == 1
     assert (error.code, error.status) == ("NOT_FOUND", 404)
+
+
+def test_the_readme_sdk_example_runs_against_a_live_server(stage_url, alice_key, monkeypatch, capsys):
+    # given the Python block of README.md's sdk section, pointed at the live server
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("<!-- section:sdk -->")[1].split("<!-- /section:sdk -->")[0]
+    code = section.split("```python\n")[1].split("```")[0].replace("http://127.0.0.1:8000", stage_url)
+    monkeypatch.setenv("STAGE_API_KEY", alice_key)
+
+    # when it runs as written
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 (our own README, checked in)
+
+    # then it printed what the spec's example prints
+    out = capsys.readouterr().out
+    assert "Session created: k" in out
+    assert "Render version: 1" in out
+    assert "Files: /app/App.tsx" in out
+    assert "App.tsx content length: 62" in out
+    assert out.splitlines()[-1].startswith("ver_")  # the production channel's version
