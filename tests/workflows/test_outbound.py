@@ -1,0 +1,87 @@
+"""Slack incoming webhooks and signed webhooks, delivered to real local HTTP receivers."""
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from tests.workflows.fakes import HttpServer
+from tests.workflows.support import publish_workflows, run
+from workflows.models import Delivery
+from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver():
+    answers = []
+
+    def route(request):
+        return answers.pop(0) if answers else (200, {"ok": True})
+
+    with HttpServer(route) as server:
+        server.answers = answers
+        yield server
+
+
+def channel_app(api, kind: str, config: dict) -> dict:
+    channel = api.post(
+        "/api/v1/communication/channels", {"name": kind, "kind": kind, "config": config}, format="json"
+    ).json()["data"]
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {
+                        "communication.send": {
+                            "channelId": channel["id"],
+                            "subject": "Deploy",
+                            "text": "{{ input.t }}",
+                            "metadata": {"k": "{{ input.k }}"},
+                        }
+                    }
+                ]
+            }
+        },
+    )
+    api.post("/api/v1/communication/registrations", {"appSid": app["sid"], "channelId": channel["id"]}, format="json")
+    return app
+
+
+def test_a_slack_message_is_posted_to_the_incoming_webhook(api, receiver, django_capture_on_commit_callbacks):
+    app = channel_app(api, "slack", {"webhookUrl": f"{receiver.url}/services/T000/B000/XXXX"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run(api, app["sid"], "w", {"t": "shipped", "k": 1}).status_code == 200
+    [request] = receiver.requests
+    assert request.path == "/services/T000/B000/XXXX"
+    assert request.headers["content-type"] == "application/json"
+    assert request.json() == {"text": "*Deploy*\nshipped"}
+    assert Delivery.objects.get().status == "delivered"
+
+
+def test_a_webhook_body_is_signed_with_hmac_sha256(api, receiver, django_capture_on_commit_callbacks):
+    app = channel_app(api, "webhook", {"url": f"{receiver.url}/hook", "secret": "topsecret"})
+    with django_capture_on_commit_callbacks(execute=True):
+        run(api, app["sid"], "w", {"t": "hello", "k": "v"})
+    [request] = receiver.requests
+    expected = "sha256=" + hmac.new(b"topsecret", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-stage-signature"] == expected
+    body = json.loads(request.body)
+    assert body["text"] == "hello" and body["metadata"] == {"k": "v"} and body["app"] == app["sid"]
+
+
+def test_a_5xx_is_retried_and_a_4xx_fails_for_good(api, receiver):
+    app = channel_app(api, "webhook", {"url": f"{receiver.url}/hook", "secret": "s"})
+    run(api, app["sid"], "w", {"t": "a", "k": 1})
+    delivery = Delivery.objects.get()
+    receiver.answers.extend([(503, {"busy": True}), (410, {"gone": True})])
+    with pytest.raises(TemporaryDeliveryError):
+        delivery_perform(delivery_id=delivery.pk, final_attempt=False)
+    delivery.refresh_from_db()
+    assert delivery.status == "queued" and "503" in delivery.last_error
+    delivery_perform(delivery_id=delivery.pk, final_attempt=False)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "410" in delivery.last_error and delivery.attempts == 2
