@@ -67,21 +67,15 @@ def version_detail(version: AppVersion, *, files: list[dict] | None = None) -> d
 
 
 def versions_detail(versions: QuerySet[AppVersion]) -> list[dict]:
-    """Many versions with their file manifests in two queries (file contents are never loaded)."""
-    manifest = AppVersionFile.objects.select_related("file_version").only(
-        "path", "version_id", "file_version__version", "file_version__size"
-    )
-    versions = versions.prefetch_related(Prefetch("version_files", queryset=manifest.order_by("path")))
-    return [
-        version_detail(
-            version,
-            files=[
-                {"path": row.path, "version": row.file_version.version, "size": row.file_version.size}
-                for row in version.version_files.all()
-            ],
-        )
-        for version in versions
-    ]
+    """Many versions with their file manifests in two queries (tuples, no file contents, no model rows)."""
+    versions = list(versions)
+    manifests: dict[int, list[dict]] = {version.pk: [] for version in versions}
+    rows = AppVersionFile.objects.filter(version__in=versions).order_by("version_id", "path")
+    for version_id, path, number, size in rows.values_list(
+        "version_id", "path", "file_version__version", "file_version__size"
+    ):
+        manifests[version_id].append({"path": path, "version": number, "size": size})
+    return [version_detail(version, files=manifests[version.pk]) for version in versions]
 
 
 def channel_move(move: ChannelMove) -> dict:
