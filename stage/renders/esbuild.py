@@ -110,7 +110,14 @@ class BuildServer:
         with self.lock:
             self.builds_run += 1
             try:
-                answer = self._exchange(request, deadline=time.monotonic() + timeout)
+                deadline = time.monotonic() + timeout
+                try:
+                    answer = self._exchange(request, deadline=deadline)
+                except _Crashed:
+                    # The warm process may have died between builds (killed, out of memory): one fresh try.
+                    answer = self._exchange(request, deadline=deadline)
+            except _Crashed as exc:
+                raise BuildFailed([_platform_error("The build crashed")]) from exc
             except FileNotFoundError as exc:
                 raise BuildFailed([_platform_error(f"Node.js not found ({settings.STAGE_RENDER_NODE})")]) from exc
         if not answer["ok"]:
@@ -123,12 +130,19 @@ class BuildServer:
             process.stdin.write(request)
             process.stdin.flush()
             line = _read_line(process.stdout, deadline=deadline)
-        except (BrokenPipeError, TimeoutError, EOFError) as exc:
+        except TimeoutError as exc:
             self._kill()
-            reason = "timed out" if isinstance(exc, TimeoutError) else "crashed"
-            logger.warning("esbuild process %s", reason)
-            raise BuildFailed([_platform_error(f"The build {reason}")]) from exc
+            logger.warning("esbuild process timed out; killed")
+            raise BuildFailed([_platform_error("The build timed out")]) from exc
+        except (BrokenPipeError, EOFError) as exc:
+            self._kill()
+            logger.warning("esbuild process crashed: %r", exc)
+            raise _Crashed from exc
         return json.loads(line)
+
+
+class _Crashed(Exception):
+    """The Node process died mid-build."""
 
 
 def _platform_error(message: str) -> dict:

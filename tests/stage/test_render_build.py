@@ -2,6 +2,7 @@
 
 import pytest
 
+from stage.renders import esbuild
 from stage.renders.esbuild import BuildFailed, build_bundle
 
 ENTRY = "/app/App.tsx"
@@ -188,3 +189,25 @@ def test_a_file_type_that_cannot_be_imported_is_refused():
     errors = failure(app("import x from './blob.exe';\nexport default () => <p>{x}</p>;", **{"/app/blob.exe": "MZ"}))
 
     assert errors[0]["message"] == "Cannot import /app/blob.exe: unsupported file type"
+
+
+def test_a_warm_process_that_died_between_builds_is_replaced_without_failing_the_build():
+    build(app("export default () => <p>first</p>;"))
+    esbuild.server.process.kill()
+    esbuild.server.process.wait()
+
+    output = build(app("export default () => <p>after the crash</p>;"))
+
+    assert "after the crash" in output.js
+
+
+def test_a_builder_that_keeps_dying_fails_the_build_with_a_clear_message(settings):
+    esbuild.server.stop()
+    settings.STAGE_RENDER_NODE = "/bin/true"  # starts, reads nothing, exits at once
+    try:
+        errors = failure(app("export default () => null;"))
+    finally:
+        esbuild.server.stop()
+        settings.STAGE_RENDER_NODE = "node"
+
+    assert errors == [{"file": None, "line": None, "column": None, "message": "The build crashed"}]
