@@ -1,0 +1,71 @@
+from django.contrib import admin, messages
+
+from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.models import CommunicationChannel, Delivery, Message, Registration
+from workflows.services.communication import delivery_retry
+
+
+@admin.register(CommunicationChannel)
+class CommunicationChannelAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "name", "kind", "owner", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["public_id", "name", "owner__email"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["public_id", "created_at"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["app", "channel", "active", "created_at"]
+    list_filter = ["active", "created_at"]
+    search_fields = ["app__sid", "channel__public_id", "channel__name"]
+    raw_id_fields = ["app", "channel"]
+    list_select_related = ["app", "channel"]
+
+
+class DeliveryInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Delivery
+    fields = ["status", "attempts", "last_error", "provider_response", "claimed_at", "delivered_at", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+def _retry(modeladmin, request, deliveries):
+    count = 0
+    for delivery in deliveries:
+        if delivery.status != Delivery.Status.DELIVERED:
+            delivery_retry(delivery=delivery)
+            count += 1
+    modeladmin.message_user(request, f"Queued {count} delivery(ies) again.", messages.SUCCESS)
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["public_id", "app", "channel", "to", "subject", "delivery_status", "created_at"]
+    list_filter = ["channel__kind", "delivery__status", "created_at"]
+    search_fields = ["public_id", "app__sid", "to", "subject"]
+    list_select_related = ["app", "channel", "delivery"]
+    inlines = [DeliveryInline]
+    actions = ["retry_delivery"]
+
+    @admin.display(description="Delivery")
+    def delivery_status(self, obj):
+        return obj.delivery.status
+
+    @admin.action(description="Retry delivery")
+    def retry_delivery(self, request, queryset):
+        _retry(self, request, Delivery.objects.filter(message__in=queryset))
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["message", "status", "attempts", "last_error", "delivered_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["message__public_id", "last_error"]
+    list_select_related = ["message"]
+    actions = ["retry_delivery"]
+
+    @admin.action(description="Retry delivery")
+    def retry_delivery(self, request, queryset):
+        _retry(self, request, queryset)

@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from stage.models import App
+from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.models import BillingItem, GoogleCredential, LedgerEvent, LedgerHead, PulseEvent
+from workflows.services.ledger import ledger_verify_app
+
+
+@admin.register(BillingItem)
+class BillingItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["public_id", "app", "customer_email", "amount_cents", "currency", "description", "created_at"]
+    list_filter = ["currency", "created_at"]
+    search_fields = ["public_id", "customer_email", "app__sid", "description"]
+    list_select_related = ["app"]
+
+
+@admin.register(PulseEvent)
+class PulseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["event", "app", "distinct_id", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["event", "distinct_id", "app__sid"]
+    list_select_related = ["app"]
+
+
+@admin.register(LedgerEvent)
+class LedgerEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["app", "seq", "operation", "actor", "resource", "status", "created_at", "short_hash"]
+    list_filter = ["operation", "status", "created_at"]
+    search_fields = ["app__sid", "actor", "resource", "hash"]
+    list_select_related = ["app"]
+    change_list_template = "admin/workflows/ledgerevent/change_list.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # append-only
+
+    @admin.display(description="Hash")
+    def short_hash(self, obj):
+        return obj.hash[:12]
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(self.verify_view)
+        return [path("verify/", verify, name="workflows_ledgerevent_verify"), *super().get_urls()]
+
+    def verify_view(self, request):
+        """Walk every app's chain and show what is intact and what was tampered with."""
+        results = []
+        for app in App.objects.filter(pk__in=LedgerHead.objects.values("app_id")).order_by("sid"):
+            results.append({"app": app, "problems": ledger_verify_app(app=app)})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Ledger verification",
+            "results": results,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workflows/ledger_verify.html", context)
+
+
+@admin.register(GoogleCredential)
+class GoogleCredentialAdmin(admin.ModelAdmin):
+    list_display = ["app", "kind", "client_id", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["app__sid", "client_id"]
+    raw_id_fields = ["app"]
