@@ -162,6 +162,26 @@ STAGE_DELIVERY_LEASE_SECONDS = env.int("STAGE_DELIVERY_LEASE_SECONDS", default=1
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="stage@localhost")
 
+# --- Published API backends and egress (issue 5) -------------------------------------------------------
+
+# host:port pairs outbound calls may reach although they resolve to loopback/private addresses (tests, operators).
+STAGE_EGRESS_ALLOW = env.list("STAGE_EGRESS_ALLOW", default=[])
+STAGE_EGRESS_TIMEOUT_SECONDS = env.float("STAGE_EGRESS_TIMEOUT_SECONDS", default=10.0)
+STAGE_EGRESS_MAX_BYTES = env.int("STAGE_EGRESS_MAX_BYTES", default=10 * 1024 * 1024)
+STAGE_EGRESS_MAX_REDIRECTS = env.int("STAGE_EGRESS_MAX_REDIRECTS", default=5)
+STAGE_DENO = env("STAGE_DENO", default=str(BASE_DIR / "node_modules" / ".bin" / "deno"))
+STAGE_BACKEND_NODE = env("STAGE_BACKEND_NODE", default="node")
+# Sockets, bundles and Deno's cache live here; one sub-directory per backend process.
+STAGE_BACKEND_RUNTIME_DIR = env("STAGE_BACKEND_RUNTIME_DIR", default="/tmp/stage-backends")
+# A request running longer than this gets 504 and its app's Deno process is SIGKILLed (a spinning isolate ignores TERM).
+STAGE_BACKEND_DEADLINE_SECONDS = env.float("STAGE_BACKEND_DEADLINE_SECONDS", default=10.0)
+STAGE_BACKEND_MEMORY_MB = env.int("STAGE_BACKEND_MEMORY_MB", default=128)
+STAGE_BACKEND_IDLE_SECONDS = env.float("STAGE_BACKEND_IDLE_SECONDS", default=300.0)
+STAGE_BACKEND_MAX_REQUEST_BYTES = env.int("STAGE_BACKEND_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+STAGE_BACKEND_MAX_RESPONSE_BYTES = env.int("STAGE_BACKEND_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
+# Run each backend in an empty network namespace (`unshare -n`); falls back, with a warning, where not permitted.
+STAGE_BACKEND_UNSHARE_NET = env.bool("STAGE_BACKEND_UNSHARE_NET", default=True)
+
 # --- Static files, i18n --------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
