@@ -6,10 +6,6 @@ import pytest
 
 from tests.services import CHROMIUM, chromium_available
 
-# Playwright's sync API keeps an asyncio loop in a greenlet on the test thread; Django would take that for an
-# async context and refuse ORM calls the test makes between browser steps. Nothing here is really async.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -20,16 +16,27 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One browser per test module; Playwright (and its event loop) stops when the module is done."""
     if not chromium_available():
         pytest.skip("needs headless Chromium")  # require_marked_services fails instead under STAGE_REQUIRE_SERVICES
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an asyncio loop in a greenlet on the test thread; while it lives Django takes
+    # that for an async context and refuses the ORM calls the tests make between browser steps.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
