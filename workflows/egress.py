@@ -1,26 +1,25 @@
-"""Outbound HTTP for Slack and webhook deliveries, through the platform's egress policy."""
+"""Outbound HTTP for Slack and webhook deliveries, through the platform's egress policy (published_api.egress)."""
 
-import httpx
 from django.conf import settings
 
+from published_api.egress import EgressRefused, egress_fetch
+from stage.errors import StageError
 from workflows.services.delivery import PermanentDeliveryError, TemporaryDeliveryError
 
 
-def egress_post(*, url: str, body: bytes, headers: dict) -> tuple[int, str]:
-    """POST through the egress policy; answers (status, text). A refused destination is a permanent failure."""
+def egress_post(*, url: str, body: bytes, headers: dict, app_sid: str) -> tuple[int, str]:
+    """POST under the policy; answers (status, text). A refused destination never becomes deliverable."""
     try:
-        from published_api.egress import EgressDenied, check_url  # the backends' policy, when it has landed
-    except ImportError:
-        check_url, EgressDenied = None, ()
-    if check_url is not None:
-        try:
-            check_url(url)
-        except EgressDenied as exc:
-            raise PermanentDeliveryError(f"egress refused: {exc}") from None
-    try:
-        response = httpx.post(
-            url, content=body, headers=headers, timeout=settings.STAGE_UPSTREAM_TIMEOUT_SECONDS, follow_redirects=False
+        response = egress_fetch(
+            url=url,
+            method="POST",
+            headers=headers,
+            body=body,
+            app=app_sid,
+            timeout=settings.STAGE_UPSTREAM_TIMEOUT_SECONDS,
         )
-    except httpx.HTTPError as exc:
-        raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from None
-    return response.status_code, response.text
+    except EgressRefused as exc:
+        raise PermanentDeliveryError(f"egress refused: {exc.message}") from None
+    except StageError as exc:  # unreachable, timed out, too large
+        raise TemporaryDeliveryError(f"{exc.code}: {exc.message}") from None
+    return response.status, response.body.decode("utf-8", errors="replace")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
     answers = []
 
     def route(request):
@@ -23,6 +23,7 @@ def receiver():
 
     with HttpServer(route) as server:
         server.answers = answers
+        settings.STAGE_EGRESS_ALLOW = [server.url.removeprefix("http://")]  # the egress policy admits this receiver
         yield server
 
 
@@ -85,3 +86,20 @@ def test_a_5xx_is_retried_and_a_4xx_fails_for_good(api, receiver):
     delivery_perform(delivery_id=delivery.pk, final_attempt=False)
     delivery.refresh_from_db()
     assert delivery.status == "failed" and "410" in delivery.last_error and delivery.attempts == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:127.0.0.1]:9/", "http://10.0.0.1/x"],
+    ids=["loopback", "metadata", "mapped-loopback", "private"],
+)
+def test_the_egress_policy_refuses_internal_destinations_for_good(api, receiver, url):
+    # given a receiver on loopback that *is* allowed, and a channel pointing somewhere that is not
+    app = channel_app(api, "webhook", {"url": url, "secret": "s"})
+    run(api, app["sid"], "w", {"t": "a", "k": 1})
+    # when
+    delivery_perform(delivery_id=Delivery.objects.get().pk, final_attempt=False)
+    # then
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "egress refused" in delivery.last_error
+    assert receiver.requests == []

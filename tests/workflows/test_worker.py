@@ -73,8 +73,9 @@ def webhook_app(api, url: str) -> dict:
     return app
 
 
-def test_a_worker_killed_mid_delivery_leaves_one_delivery(short_leases, celery_worker_process, api, tmp_path):
-    # given a receiver that holds the first request open, as a slow provider would
+@pytest.fixture
+def held_receiver(monkeypatch):
+    """A receiver that holds the first request open, as a slow provider would; workers may reach it."""
     release, first_seen = threading.Event(), threading.Event()
 
     def route(request):
@@ -84,25 +85,36 @@ def test_a_worker_killed_mid_delivery_leaves_one_delivery(short_leases, celery_w
         return 200, {"ok": True}
 
     with HttpServer(route) as receiver:
-        app = webhook_app(api, f"{receiver.url}/hook")
-        assert run(api, app["sid"], "w", {"t": "hello"}).status_code == 200
-        wait_for(first_seen.is_set)
-        # when the worker dies mid-send, without acking (acks_late)
-        celery_worker_process.kill(signal.SIGKILL)
-        delivery = Delivery.objects.get()
-        assert delivery.status == "sending" and delivery.attempts == 1
-        replacement = WorkerProcess(tmp_path / "worker2.log")
-        replacement.start()
-        try:
-            # then the redelivered task takes the expired claim over and delivers, once, with the same key
-            wait_for(lambda: Delivery.objects.get().status == "delivered", timeout=60)
-        finally:
-            release.set()
-            replacement.stop()
-        delivery = Delivery.objects.get()
-        assert delivery.attempts == 2
-        keys = {request.headers["x-stage-delivery"] for request in receiver.requests}
-        assert len(keys) == 1
-        body = receiver.requests[-1].body
-        assert json.loads(body)["text"] == "hello"
-        assert receiver.requests[-1].headers["x-stage-signature"].startswith("sha256=")
+        receiver.release, receiver.first_seen = release, first_seen
+        monkeypatch.setenv("STAGE_EGRESS_ALLOW", receiver.url.removeprefix("http://"))
+        yield receiver
+        release.set()
+
+
+def test_a_worker_killed_mid_delivery_leaves_one_delivery(
+    short_leases, held_receiver, celery_worker_process, api, tmp_path
+):
+    # given a receiver holding the first request open
+    receiver, release, first_seen = held_receiver, held_receiver.release, held_receiver.first_seen
+    app = webhook_app(api, f"{receiver.url}/hook")
+    assert run(api, app["sid"], "w", {"t": "hello"}).status_code == 200
+    wait_for(first_seen.is_set)
+    # when the worker dies mid-send, without acking (acks_late)
+    celery_worker_process.kill(signal.SIGKILL)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "sending" and delivery.attempts == 1
+    replacement = WorkerProcess(tmp_path / "worker2.log")
+    replacement.start()
+    try:
+        # then the redelivered task takes the expired claim over and delivers, once, with the same key
+        wait_for(lambda: Delivery.objects.get().status == "delivered", timeout=60)
+    finally:
+        release.set()
+        replacement.stop()
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 2
+    keys = {request.headers["x-stage-delivery"] for request in receiver.requests}
+    assert len(keys) == 1
+    body = receiver.requests[-1].body
+    assert json.loads(body)["text"] == "hello"
+    assert receiver.requests[-1].headers["x-stage-signature"].startswith("sha256=")

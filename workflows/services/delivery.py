@@ -101,10 +101,10 @@ def _send_email(message: Message, channel: CommunicationChannel, delivery: Deliv
     return {"provider": "email", "messageId": message_id, "sent": sent}
 
 
-def _post(url: str, body: bytes, headers: dict, provider: str) -> dict:
+def _post(message: Message, url: str, body: bytes, headers: dict, provider: str) -> dict:
     from workflows.egress import egress_post
 
-    status, text = egress_post(url=url, body=body, headers=headers)
+    status, text = egress_post(url=url, body=body, headers=headers, app_sid=message.app.sid)
     if status == 429 or status >= 500:
         raise TemporaryDeliveryError(f"{provider} answered {status}: {text[:200]}")
     if status >= 400:
@@ -118,7 +118,7 @@ def _send_slack(message: Message, channel: CommunicationChannel, delivery: Deliv
         payload["text"] = f"*{message.subject}*\n{message.text}"
     body = json.dumps(payload).encode()
     headers = {"Content-Type": "application/json", "X-Stage-Delivery": delivery_key(delivery, message)}
-    return _post(channel.secrets["webhookUrl"], body, headers, "slack")
+    return _post(message, channel.secrets["webhookUrl"], body, headers, "slack")
 
 
 def webhook_signature(secret: str, body: bytes) -> str:
@@ -143,7 +143,7 @@ def _send_webhook(message: Message, channel: CommunicationChannel, delivery: Del
         "X-Stage-Delivery": delivery_key(delivery, message),
         "X-Stage-Signature": webhook_signature(channel.secrets["secret"], body),
     }
-    return _post(channel.config["url"], body, headers, "webhook")
+    return _post(message, channel.config["url"], body, headers, "webhook")
 
 
 SENDERS = {
