@@ -6,13 +6,18 @@ from stage.errors import NotFound
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
 
 
+def _is_key(value: object) -> bool:
+    """A string that can be looked up at all (PostgreSQL refuses NUL in text)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
 def _app_queryset() -> QuerySet[App]:
     return App.objects.select_related("author", "session")
 
 
 def app_get_public(*, sid: str) -> App:
     """Any app by sid, with no owner scoping: for the published gateway and the workflow runner."""
-    app = _app_queryset().filter(sid=sid).first() if isinstance(sid, str) else None
+    app = _app_queryset().filter(sid=sid).first() if _is_key(sid) else None
     if app is None:
         raise NotFound("App not found")
     return app
@@ -20,7 +25,7 @@ def app_get_public(*, sid: str) -> App:
 
 def app_get(*, sid: str, owner) -> App:
     """The owner's app; any other caller learns only that there is no such app."""
-    app = _app_queryset().filter(sid=sid, author=owner).first() if isinstance(sid, str) else None
+    app = _app_queryset().filter(sid=sid, author=owner).first() if _is_key(sid) else None
     if app is None:
         raise NotFound("App not found")
     return app
@@ -32,9 +37,9 @@ def app_list(
     """The owner's apps, newest first, narrowed by author email, session public id and status."""
     apps = _app_queryset().filter(author=owner)
     if author is not None:
-        apps = apps.filter(author__email__iexact=author)
+        apps = apps.filter(author__email__iexact=author) if _is_key(author) else apps.none()
     if session_id is not None:
-        apps = apps.filter(session__public_id=session_id)
+        apps = apps.filter(session__public_id=session_id) if _is_key(session_id) else apps.none()
     if status is not None:
         apps = apps.filter(status=status)
     return apps
@@ -78,7 +83,7 @@ def version_list(*, app: App) -> QuerySet[AppVersion]:
 
 
 def version_get(*, app: App, sid: str) -> AppVersion:
-    version = AppVersion.objects.filter(app=app, sid=sid).first() if isinstance(sid, str) else None
+    version = AppVersion.objects.filter(app=app, sid=sid).first() if _is_key(sid) else None
     if version is None:
         raise NotFound("App version not found")
     return version

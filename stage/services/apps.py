@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stage.errors import Conflict, NotFound, ValidationFailed
+from stage.errors import Conflict, ValidationFailed
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
+from stage.selectors.apps import version_get
 
 ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
 COMPUTE_DIR = "/app/compute/"
@@ -23,6 +24,7 @@ WORKFLOWS_PATH = "/app/shift.workflows.json"
 MAX_NAME = 200
 MAX_DESCRIPTION = 5_000
 MAX_CONFIG_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
 UPDATABLE = ("name", "description", "status", "config", "repository")
 
 
@@ -121,27 +123,34 @@ def _move(*, app: App, channel: str, to_version: AppVersion, actor, reason: str)
     return found
 
 
-def _text_problems(value: object, where: str) -> list[str]:
-    """Strings PostgreSQL cannot store (NUL, lone surrogates), anywhere inside a JSON value, keys included."""
-    if isinstance(value, str):
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return [where]
-        return [where] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _text_problems(key, where) + _text_problems(item, where)]
-    if isinstance(value, list):
-        return [p for item in value for p in _text_problems(item, where)]
-    return []
-
-
 def _check_text(value: object, field: str) -> None:
-    if _text_problems(value, field):
-        raise ValidationFailed(
-            f"{field} holds NUL characters or text that is not valid UTF-8",
-            details={field: ["Contains NUL characters or invalid UTF-8."]},
-        )
+    """Refuse what PostgreSQL cannot store (NUL, lone surrogates) anywhere in a JSON value, keys included,
+    and JSON nested deeper than MAX_JSON_DEPTH. Iterative, so hostile nesting cannot exhaust the stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationFailed(
+                f"{field} is nested deeper than {MAX_JSON_DEPTH} levels", details={field: ["Nested too deeply."]}
+            )
+        if isinstance(item, str):
+            if "\x00" in item or not _is_utf8(item):
+                raise ValidationFailed(
+                    f"{field} holds NUL characters or text that is not valid UTF-8",
+                    details={field: ["Contains NUL characters or invalid UTF-8."]},
+                )
+        elif isinstance(item, dict):
+            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            stack.extend((part, depth + 1) for part in item)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _clean_name(name: object) -> str:
@@ -263,9 +272,7 @@ def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Chann
         if version_sid is None:
             version = Channel.objects.select_related("version").get(app=app, name=Channel.Name.PREVIEW).version
         else:
-            version = AppVersion.objects.filter(app=app, sid=version_sid).first()
-            if version is None:
-                raise NotFound(f"App version not found: {version_sid}")
+            version = version_get(app=app, sid=version_sid)
         channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="promote")
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
     return channel

@@ -83,6 +83,24 @@ def test_get_returns_the_app_with_its_channels(api):
     assert error(api.get(f"{APPS}/app_doesnotexist")) == (404, "NOT_FOUND")
 
 
+@pytest.mark.parametrize("sid", ["app_%00", "%00", "x" * 5000, "app_' OR 1=1 --", "..%2F..%2Fetc"])
+def test_hostile_sids_are_plain_404s(api, sid):
+    publish(api)
+    assert error(api.get(f"{APPS}/{sid}")) == (404, "NOT_FOUND")
+    assert error(api.post(f"{APPS}/{sid}/deploy", {}, format="json")) == (404, "NOT_FOUND")
+
+
+def test_hostile_list_filters_are_refused_or_match_nothing(api):
+    publish(api)
+    assert error(api.get(APPS + "?sessionId=%00")) == (400, "VALIDATION_ERROR")
+    assert api.get(APPS + "?author=%25").json()["data"] == []
+    assert error(api.get(APPS + "?limit=5")) == (400, "VALIDATION_ERROR")
+
+
+NESTED: list = ["too deep"]
+for _ in range(40):
+    NESTED = [NESTED]
+
 REPOSITORY = {
     "provider": "github",
     "owner": "tom",
@@ -136,6 +154,8 @@ def test_patch_repository_defaults_optional_fields_and_stamps_linked_at(api):
         {"config": []},
         {"config": {"k": "\x00"}},
         {"config": {"big": "x" * 70_000}},
+        {"config": {"deep": NESTED}},
+        {"config": {"\x00key": 1}},
         {"repository": "tom/drive-hasher"},
         {"repository": REPOSITORY | {"provider": "svn"}},
         {"repository": REPOSITORY | {"owner": "../etc"}},
@@ -156,6 +176,18 @@ def test_patch_repository_defaults_optional_fields_and_stamps_linked_at(api):
 def test_patch_refuses_server_owned_unknown_and_invalid_fields_and_changes_nothing(api, body):
     app = publish(api)
     response = api.patch(f"{APPS}/{app['sid']}", body, format="json")
+    assert error(response) == (400, "VALIDATION_ERROR")
+    assert api.get(f"{APPS}/{app['sid']}").json()["data"] == app
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"config": {"lone": "\\ud800"}}', '{"name": "\\udfff"}', '{"repository": {"owner": "\\u0000"}}'],
+    ids=["config-surrogate", "name-surrogate", "repository-nul"],
+)
+def test_patch_refuses_text_postgresql_cannot_store(api, raw):
+    app = publish(api)
+    response = api.generic("PATCH", f"{APPS}/{app['sid']}", raw, content_type="application/json")
     assert error(response) == (400, "VALIDATION_ERROR")
     assert api.get(f"{APPS}/{app['sid']}").json()["data"] == app
 
