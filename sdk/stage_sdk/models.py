@@ -6,6 +6,7 @@ never breaks an older SDK, and ``to_json()`` gives the server's shape back.
 
 import re
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, ClassVar, Self
 
 _CAMEL = re.compile(r"_([a-z])")
@@ -25,7 +26,7 @@ class Model:
     def from_json(cls, data: Any) -> Self:
         if not isinstance(data, dict):
             data = {}
-        known = {f.name: camel(f.name) for f in fields(cls) if f.name != "extra"}
+        known = _json_keys(cls)
         values = {}
         for name, key in known.items():
             if key not in data:
@@ -37,7 +38,7 @@ class Model:
             elif nested is not None and isinstance(value, dict):
                 value = nested.from_json(value)
             values[name] = value
-        extra = {key: value for key, value in data.items() if key not in known.values()}
+        extra = {key: value for key, value in data.items() if key not in known.inverse}
         return cls(**values, extra=extra)
 
     def to_json(self) -> dict[str, Any]:
@@ -48,6 +49,18 @@ class Model:
             out[camel(f.name)] = _plain(getattr(self, f.name))
         out.update(self.extra)
         return out
+
+
+class _Keys(dict):
+    inverse: frozenset[str]
+
+
+@cache
+def _json_keys(cls: type[Model]) -> _Keys:
+    """{field name: JSON key} of a model, computed once per class."""
+    keys = _Keys((f.name, camel(f.name)) for f in fields(cls) if f.name != "extra")
+    keys.inverse = frozenset(keys.values())
+    return keys
 
 
 def _plain(value: Any) -> Any:
