@@ -4,7 +4,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -55,12 +55,24 @@ class AppForm(forms.ModelForm):
 
 class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AppVersion
-    fields = ["sid", "number", "backend_entrypoint", "compute_modules", "created_by", "created_at"]
+    fields = ["sid", "number", "file_count", "backend_entrypoint", "compute_modules", "workflow_names", "created_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = "Versions"
+    verbose_name_plural = "Versions (open one for its file manifest)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by").annotate(_file_count=Count("version_files"))
+
+    @admin.display(description="Files")
+    def file_count(self, obj):
+        return obj._file_count
+
+    @admin.display(description="Workflows")
+    def workflow_names(self, obj):
+        workflows = (obj.workflows or {}).get("workflows")
+        return ", ".join(sorted(workflows)) if isinstance(workflows, dict) and workflows else "—"
 
 
 class ChannelMoveInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -76,12 +76,15 @@ def test_promote_and_rollback_actions_move_production_and_record_staff(staff, st
 
 def test_app_page_shows_versions_history_and_session_links(staff, api):
     app = publish(api)
+    workflows = '{"version": 1, "workflows": {"greetVisitor": {"steps": [{"response": {"body": "hi"}}]}}}'
+    push(api, app["sessionId"], {"/app/shift.workflows.json": workflows})
     deploy(api, app["sid"], promote=True)
     pk = App.objects.get(sid=app["sid"]).pk
     page = staff.get(f"{CHANGELIST}{pk}/change/").content.decode()
-    assert "Versions" in page and "Channel history" in page
+    assert "Versions (open one for its file manifest)" in page and "Channel history" in page
     assert "deploy --promote" in page and "publish" in page
     assert f"/s/{app['sessionId']}" in page
+    assert "greetVisitor" in page and "/app/src/app.ts" in page
 
 
 def test_edit_goes_through_the_service_and_its_validation(staff, api):
