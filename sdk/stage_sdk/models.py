@@ -262,7 +262,10 @@ class RunResult:
 
     @property
     def run_id(self) -> str | None:
-        return self.data.get("runId") if isinstance(self.data, dict) else None
+        """The run's id: from the body when it is {runId, ...}, else from the X-Stage-Run-Id header."""
+        if isinstance(self.data, dict) and isinstance(self.data.get("runId"), str):
+            return self.data["runId"]
+        return {key.lower(): value for key, value in self.headers.items()}.get("x-stage-run-id")
 
     def to_json(self) -> Any:
         return self.data

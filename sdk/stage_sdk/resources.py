@@ -199,9 +199,21 @@ class Stage:
         self.sessions = Sessions(transport)
         self.apps = Apps(transport)
 
-    def run(self, app_sid: str, workflow: str, input: Any = None, idempotency_key: str | None = None) -> m.RunResult:
-        """Run a published workflow. Without an idempotency key one is generated per call, so the SDK's own
-        retries (429/503) can never run the workflow twice."""
+    def run(
+        self,
+        app_sid: str,
+        workflow: str,
+        input: Any = None,
+        idempotency_key: str | None = None,
+        *,
+        dry_run: bool = False,
+    ) -> m.RunResult:
+        """Run a published workflow (``dry_run``: validate and render every step, no side effects).
+
+        Without an idempotency key one is generated per call, so the SDK's own retries (429/503) can never run
+        the workflow twice."""
         headers = {"Idempotency-Key": idempotency_key or f"sdk-{uuid.uuid4()}"}
         path = f"/api/v1/run/{segment(app_sid)}/{segment(workflow)}"
-        return self._t.call(Call("POST", path, {"input": input}, headers=headers, raw=_run_answer))
+        params = {"dryRun": "1"} if dry_run else None
+        body = {"input": {} if input is None else input}
+        return self._t.call(Call("POST", path, body, params=params, headers=headers, raw=_run_answer))

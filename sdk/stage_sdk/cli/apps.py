@@ -156,10 +156,12 @@ def _json_input(_ctx, _param, value):
 @click.argument("workflow")
 @click.option("--input", "input_", callback=_json_input, help="The workflow input as JSON, e.g. '{\"a\": 1}'.")
 @click.option("--idempotency-key", help="Repeat a run safely: the same key returns the same run.")
+@click.option("--dry-run", is_flag=True, help="Validate and render every step without side effects.")
 @common
-def run(state: State, app_sid, workflow, input_, idempotency_key):
+def run(state: State, app_sid, workflow, input_, idempotency_key, dry_run):
     """Run a published app's workflow."""
-    result = state.client().stage.run(app_sid, workflow, input_ or {}, idempotency_key=idempotency_key)
+    client = state.client()
+    result = client.stage.run(app_sid, workflow, input_ or {}, idempotency_key=idempotency_key, dry_run=dry_run)
     body = json.dumps(result.data, indent=2, ensure_ascii=False)
     state.emit(
         {"status": result.status_code, "runId": result.run_id, "data": result.data},
