@@ -49,5 +49,6 @@ def send(ctx: StepContext, config: dict) -> dict:
     data = _clean(ctx, config)
     channel = registration_resolve(app=ctx.app, channel_id=data["channel_id"])
     _check_recipients(ctx, channel, data["to"])
-    message = message_send(app=ctx.app, run=ctx.run, step_index=ctx.index, **data)
+    del data["channel_id"]
+    message = message_send(app=ctx.app, channel=channel, run=ctx.run, step_index=ctx.index, **data)
     return {"messageId": message.public_id, "channelId": channel.public_id, "status": message.delivery.status}

@@ -1,6 +1,7 @@
 """What the billing, pulse and ledger blocks write. Each row remembers the run step that made it."""
 
 from django.db import models
+from django.utils import timezone
 
 from stage.ids import new_prefixed_id
 
@@ -72,6 +73,8 @@ class LedgerEvent(StepOrigin):
     meta = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Set before the INSERT (not auto_now_add) because the hash covers it.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta(StepOrigin.Meta):
         ordering = ["app", "seq"]

@@ -92,16 +92,23 @@ def registration_resolve(*, app: App, channel_id) -> CommunicationChannel:
 
 
 def message_send(
-    *, app: App, channel_id: str, to: str, subject: str, text: str, html: str, metadata: dict, run=None, step_index=None
+    *,
+    app: App,
+    channel: CommunicationChannel,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    metadata: dict,
+    run=None,
+    step_index=None,
 ) -> Message:
-    """Create the message and its delivery, and enqueue the delivery once the transaction commits."""
+    """Create the message and its delivery (once per run step); enqueue the delivery when the transaction commits.
+
+    `channel` comes from registration_resolve: the app holds an active registration for it.
+    """
     from workflows.tasks import deliver_message
 
-    channel = registration_resolve(app=app, channel_id=channel_id)
-    if run is not None:
-        existing = Message.objects.filter(run=run, step_index=step_index).select_related("delivery").first()
-        if existing is not None:
-            return existing
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -118,6 +125,8 @@ def message_send(
             delivery = Delivery.objects.create(message=message)
             transaction.on_commit(lambda: deliver_message.delay(delivery.pk))
     except IntegrityError:
+        if run is None:
+            raise
         return Message.objects.select_related("delivery").get(run=run, step_index=step_index)
     return message
 

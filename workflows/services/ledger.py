@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from workflows.models import LedgerEvent, LedgerHead
 
@@ -40,8 +41,10 @@ def ledger_append(
 ) -> LedgerEvent:
     """Append one event under a lock on the app's chain head; a repeated run step returns its first event."""
     with transaction.atomic():
-        head, _ = LedgerHead.objects.get_or_create(app=app)
-        head = LedgerHead.objects.select_for_update().get(pk=head.pk)
+        head = LedgerHead.objects.select_for_update().filter(app=app).first()
+        if head is None:
+            LedgerHead.objects.get_or_create(app=app)
+            head = LedgerHead.objects.select_for_update().get(app=app)
         if run is not None:
             existing = LedgerEvent.objects.filter(run=run, step_index=step_index).first()
             if existing is not None:
@@ -58,12 +61,11 @@ def ledger_append(
             status=status,
             meta=meta,
             prev_hash=head.hash or GENESIS,
+            created_at=timezone.now(),
         )
-        event.save()  # created_at is set here, and it is part of the hash
         event.hash = event_digest(app_sid=app.sid, seq=event.seq, prev_hash=event.prev_hash, content=_content(event))
-        LedgerEvent.objects.filter(pk=event.pk).update(hash=event.hash)
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        event.save(force_insert=True)
+        LedgerHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
     return event
 
 

@@ -1,21 +1,28 @@
 """Writes of the billing and pulse blocks: one row per run step, however often the step runs."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from stage.errors import ValidationFailed
 from workflows.models import BillingItem, PulseEvent
 
 
+def insert_once(model, **fields):
+    """INSERT one row; an IntegrityError (a unique constraint) propagates, leaving any outer transaction usable.
+
+    In autocommit mode this is one statement; inside a transaction it adds a savepoint.
+    """
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    return model.objects.create(**fields)
+
+
 def _once(model, *, app, run, step_index, **fields):
-    """Create the step's row, or return the one an earlier attempt of the same step created."""
+    """Create the step's row, or return the one an earlier execution of the same run step created."""
     if run is None:
         return model.objects.create(app=app, **fields)
-    existing = model.objects.filter(run=run, step_index=step_index).first()
-    if existing is not None:
-        return existing
     try:
-        with transaction.atomic():
-            return model.objects.create(app=app, run=run, step_index=step_index, **fields)
+        return insert_once(model, app=app, run=run, step_index=step_index, **fields)
     except IntegrityError:
         return model.objects.get(run=run, step_index=step_index)
 

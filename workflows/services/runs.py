@@ -14,6 +14,7 @@ from workflows.definition import WORKFLOWS_PATH, step_block, workflows_parse, wo
 from workflows.errors import StepFailed
 from workflows.models import Run, StepRun
 from workflows.registry import StepContext, get_block
+from workflows.services.records import insert_once
 from workflows.templating import render_value
 
 logger = logging.getLogger(__name__)
@@ -72,18 +73,22 @@ def run_start(
             return existing, False
     version = channel_version(app=app, channel=Channel.Name.PRODUCTION)
     workflow_steps(version=version, workflow=workflow)
+    now = timezone.now()
+    fields = {
+        "app": app,
+        "version": version,
+        "workflow": workflow,
+        "input": input,
+        "caller": caller,
+        "dry_run": dry_run,
+        "is_async": is_async,
+        "idempotency_key": None if dry_run else idempotency_key,
+        # A synchronous run is executed by the request that created it, so it starts out claimed.
+        "status": Run.Status.QUEUED if is_async else Run.Status.RUNNING,
+        "started_at": None if is_async else now,
+    }
     try:
-        with transaction.atomic():
-            run = Run.objects.create(
-                app=app,
-                version=version,
-                workflow=workflow,
-                input=input,
-                caller=caller,
-                dry_run=dry_run,
-                is_async=is_async,
-                idempotency_key=None if dry_run else idempotency_key,
-            )
+        run = insert_once(Run, **fields)
     except IntegrityError:
         return Run.objects.get(caller=caller, app=app, idempotency_key=idempotency_key), False
     return run, True
@@ -102,27 +107,27 @@ def _claim(run: Run) -> bool:
     return True
 
 
-def _finish(run: Run, *, status: str, response=None, error=None) -> None:
+def _finish(run: Run, records: list[StepRun], *, status: str, response=None, error=None) -> None:
+    """Store the steps' records and the run's outcome: two statements, whatever the number of steps."""
     run.status, run.response, run.error = status, response, error
     run.finished_at = timezone.now()
     run.duration_ms = (run.finished_at - run.started_at).total_seconds() * 1000
+    StepRun.objects.bulk_create(records, ignore_conflicts=True)
     run.save(update_fields=["status", "response", "error", "finished_at", "duration_ms"])
 
 
-def _record_step(run, index, step_id, block, *, status, config, output, error, started_at, began) -> None:
-    StepRun.objects.update_or_create(
+def _record(run, index, step_id, block, *, status, config, output, error, started_at, began) -> StepRun:
+    return StepRun(
         run=run,
         index=index,
-        defaults={
-            "step_id": step_id,
-            "block": block,
-            "status": status,
-            "config": redact(config) if config is not None else None,
-            "output": redact(output),
-            "error": error,
-            "started_at": started_at,
-            "duration_ms": (time.perf_counter() - began) * 1000,
-        },
+        step_id=step_id,
+        block=block,
+        status=status,
+        config=redact(config) if config is not None else None,
+        output=redact(output),
+        error=error,
+        started_at=started_at,
+        duration_ms=(time.perf_counter() - began) * 1000,
     )
 
 
@@ -138,51 +143,51 @@ def _context(run: Run, outputs: dict) -> dict:
 
 
 def run_execute(*, run: Run) -> Run:
-    """Run the steps in order. A failing step stops the run and raises StepFailed naming it."""
-    if not _claim(run):
+    """Run the steps in order. A failing step stops the run and raises StepFailed naming it.
+
+    Every side effect is keyed by (run, step), so a run executed again after its worker died repeats no
+    billing item, pulse or ledger event, or message; the step records are written when the run ends.
+    """
+    if run.status != Run.Status.RUNNING and not _claim(run):
         return run
     steps = workflow_steps(version=run.version, workflow=run.workflow)
-    done = {step.index: step for step in StepRun.objects.filter(run=run, status=StepRun.Status.SUCCEEDED)}
-    outputs, answer = {}, None
+    outputs, answer, records = {}, None, []
     for index, step in enumerate(steps):
         name, config = step_block(step)
         step_id = step.get("id", "")
         block = get_block(name)
-        if index in done:
-            output = done[index].output
-        else:
-            ctx = StepContext(run, run.app, run.version, run.caller, index, step_id, name)
-            ctx.dry_run = run.dry_run
-            started_at, began = timezone.now(), time.perf_counter()
-            rendered = None
-            try:
-                rendered = render_value(config, _context(run, outputs), path=f"steps[{index}]")
-                output = (block.preview if run.dry_run else block.run)(ctx, rendered)
-            except Exception as exc:
-                if not isinstance(exc, StageError):
-                    logger.exception("Workflow step crashed: run %s step %s", run.public_id, index)
-                    exc = InternalStepError()
-                error = {"code": exc.code, "message": exc.message}
-                _record_step(
+        ctx = StepContext(run, run.app, run.version, run.caller, index, step_id, name, dry_run=run.dry_run)
+        started_at, began = timezone.now(), time.perf_counter()
+        rendered = None
+        try:
+            rendered = render_value(config, _context(run, outputs), path=f"steps[{index}]")
+            output = (block.preview if run.dry_run else block.run)(ctx, rendered)
+        except Exception as exc:
+            if not isinstance(exc, StageError):
+                logger.exception("Workflow step crashed: run %s step %s", run.public_id, index)
+                exc = InternalStepError()
+            error = {"code": exc.code, "message": exc.message}
+            records.append(
+                _record(
                     run, index, step_id, name, status=StepRun.Status.FAILED, config=rendered, output=None,
                     error=error, started_at=started_at, began=began,
-                )  # fmt: skip
-                failure = StepFailed(cause=exc, index=index, step_id=step_id, block=name, run_id=run.public_id)
-                _finish(
-                    run,
-                    status=Run.Status.FAILED,
-                    error={
-                        "status": int(failure.status_code),
-                        "code": failure.code,
-                        "message": failure.message,
-                        "details": failure.details,
-                    },
                 )
-                raise failure from None
-            _record_step(
+            )  # fmt: skip
+            failure = StepFailed(cause=exc, index=index, step_id=step_id, block=name, run_id=run.public_id)
+            failed = {
+                "status": int(failure.status_code),
+                "code": failure.code,
+                "message": failure.message,
+                "details": failure.details,
+            }
+            _finish(run, records, status=Run.Status.FAILED, error=failed)
+            raise failure from None
+        records.append(
+            _record(
                 run, index, step_id, name, status=StepRun.Status.SUCCEEDED, config=rendered, output=output,
                 error=None, started_at=started_at, began=began,
-            )  # fmt: skip
+            )
+        )  # fmt: skip
         outputs[step_id or f"step{index}"] = output
         if name == "response":
             answer = output
@@ -192,7 +197,7 @@ def run_execute(*, run: Run) -> Run:
             "headers": {},
             "body": {"runId": run.public_id, "status": Run.Status.SUCCEEDED, "outputs": outputs},
         }
-    _finish(run, status=Run.Status.SUCCEEDED, response=answer)
+    _finish(run, records, status=Run.Status.SUCCEEDED, response=answer)
     return run
 
 
