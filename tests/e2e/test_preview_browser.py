@@ -21,6 +21,16 @@ def open_preview(page, live_server, session_id: str):
     return page.frame_locator("#stage-frame")
 
 
+def recorded_error(session_id: str) -> Render:
+    """The render once the page has reported the app's runtime error (the report is asynchronous)."""
+    render = Render.objects.get(session__public_id=session_id)
+    deadline = time.monotonic() + 10
+    while render.error is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        render.refresh_from_db()
+    return render
+
+
 def css(locator, prop: str) -> str:
     return locator.evaluate(f"el => getComputedStyle(el).getPropertyValue({prop!r})")
 
@@ -111,13 +121,46 @@ def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, pa
     open_preview(page, live_server, session_id)
 
     expect(page.locator("#stage-runtime-error")).to_contain_text("Kaboom in Broken")
-    render = Render.objects.get(session__public_id=session_id)
-    deadline = time.monotonic() + 10
-    while render.error is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-        render.refresh_from_db()
+    render = recorded_error(session_id)
     assert render.error == "Runtime error: Kaboom in Broken"
     assert render.status == Render.Status.READY
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "export default 42;",
+            "Runtime error: Entry point must default-export a React component",
+            id="default-export-not-a-component",
+        ),
+        pytest.param(
+            "import { useEffect } from 'react';\n"
+            "export default function App() {\n"
+            "  useEffect(() => { Promise.reject(new Error('Rejected in effect')); }, []);\n"
+            "  return <p id='alive'>still rendered</p>;\n}",
+            "Runtime error: Rejected in effect",
+            id="unhandled-rejection",
+        ),
+        pytest.param(
+            "export default function App() {\n"
+            "  return <button id='go' onClick={() => { setTimeout(() => { throw new TypeError('Late throw'); }); }}>go"
+            "</button>;\n}",
+            "Runtime error: Late throw",
+            id="window-onerror",
+        ),
+    ],
+)
+def test_errors_outside_react_rendering_are_shown_and_recorded(api, capture, page, live_server, source, expected):
+    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": source}])
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+    if "id='go'" in source:
+        frame.locator("#go").click()
+
+    expect(page.locator("#stage-runtime-error")).to_contain_text(expected.removeprefix("Runtime error: "))
+    assert recorded_error(session_id).error == expected
 
 
 def test_an_unavailable_import_fails_the_build_and_the_page_says_where(api, capture, page, live_server):
