@@ -1,5 +1,6 @@
 """Load and validate /app/shift.workflows.json. Every error names the JSON path it is about."""
 
+import functools
 import json
 import re
 from typing import Any
@@ -65,6 +66,16 @@ def _validate_step(step: Any, path: str, seen_ids: set[str]) -> None:
         check_value(config, path=block_path)
     except ValidationFailed as exc:
         raise ValidationFailed(f"{WORKFLOWS_PATH} {exc.message}", details=exc.details) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _validated_text(canonical: str) -> None:
+    workflows_validate(document=json.loads(canonical))
+
+
+def workflows_validate_cached(*, document: Any) -> None:
+    """workflows_validate, remembered per distinct document: a version's file is checked once per process."""
+    _validated_text(json.dumps(document, sort_keys=True))
 
 
 def workflows_validate(*, document: Any) -> None:

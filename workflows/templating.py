@@ -4,6 +4,7 @@ A string that is exactly one `{{ expression }}` keeps the value's type ("{{ inpu
 any other string renders to a string. A missing value is a TEMPLATE_ERROR naming the expression, never "".
 """
 
+import functools
 import json
 import operator
 import re
@@ -44,24 +45,38 @@ def is_template(value: str) -> bool:
     return "{{" in value or "{%" in value or "{#" in value
 
 
-def check_template(value: str, *, path: str) -> None:
-    """Refuse a malformed template, or one that reads a root other than input/auth/config/app/steps."""
-    if not is_template(value):
-        return
+@functools.lru_cache(maxsize=4096)
+def _template_problem(value: str) -> str | None:
+    """Why a template is refused, or None; cached because the same strings are checked on every run."""
     match = _SINGLE.match(value)
     source = value if match is None else "{{" + match.group("expr") + "}}"
     try:
         tree = ENV.parse(source)
     except JinjaTemplateError as exc:
-        raise ValidationFailed(
-            f"{path}: malformed template: {exc}", details={"path": path, "template": value[:200]}
-        ) from None
+        return f"malformed template: {exc}"
     unknown = sorted(meta.find_undeclared_variables(tree) - ROOTS)
     if unknown:
-        raise ValidationFailed(
-            f"{path}: unknown template variable '{unknown[0]}' (use input, auth, config, app or steps)",
-            details={"path": path, "template": value[:200]},
-        )
+        return f"unknown template variable '{unknown[0]}' (use input, auth, config, app or steps)"
+    return None
+
+
+def check_template(value: str, *, path: str) -> None:
+    """Refuse a malformed template, or one that reads a root other than input/auth/config/app/steps."""
+    if not is_template(value):
+        return
+    problem = _template_problem(value)
+    if problem is not None:
+        raise ValidationFailed(f"{path}: {problem}", details={"path": path, "template": value[:200]})
+
+
+@functools.lru_cache(maxsize=4096)
+def _expression(source: str):
+    return ENV.compile_expression(source, undefined_to_none=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(source: str):
+    return ENV.from_string(source)
 
 
 def _fail(value: str, path: str, reason: str) -> TemplateError:
@@ -88,9 +103,9 @@ def render_string(value: str, context: dict, *, path: str) -> Any:
     match = _SINGLE.match(value)
     try:
         if match is not None:
-            result = ENV.compile_expression(match.group("expr").strip(), undefined_to_none=False)(**context)
+            result = _expression(match.group("expr").strip())(**context)
             return _plain(result, value, path)
-        rendered = ENV.from_string(value).render(**context)
+        rendered = _template(value).render(**context)
     except TemplateError as exc:
         raise _fail(value, path, exc.message) from None
     except JinjaTemplateError as exc:

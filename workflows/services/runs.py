@@ -10,7 +10,7 @@ from django.utils import timezone
 from stage.errors import Conflict, NotFound, StageError
 from stage.models import App, AppVersion, AppVersionFile, Channel
 from stage.selectors import channel_version
-from workflows.definition import WORKFLOWS_PATH, step_block, workflows_parse, workflows_validate
+from workflows.definition import WORKFLOWS_PATH, step_block, workflows_parse, workflows_validate_cached
 from workflows.errors import StepFailed
 from workflows.models import Run, StepRun
 from workflows.registry import StepContext, get_block
@@ -41,7 +41,7 @@ def redact(value):
 def version_workflows(*, version: AppVersion) -> dict:
     """The version's workflows file, validated. The deploy stores it parsed; older versions are parsed here."""
     if version.workflows is not None:
-        workflows_validate(document=version.workflows)
+        workflows_validate_cached(document=version.workflows)
         return version.workflows
     row = AppVersionFile.objects.filter(version=version, path=WORKFLOWS_PATH).select_related("file_version").first()
     if row is None:
