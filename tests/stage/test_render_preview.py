@@ -201,6 +201,18 @@ def test_bad_error_reports_are_refused_and_change_nothing(api, client, capture, 
     assert Render.objects.get(session__public_id=session_id).error is None
 
 
+def test_a_report_cannot_overwrite_the_errors_of_a_failed_build(api, client, capture):
+    session_id = pushed_session(api, BAD_IMPORT_APP)
+    trigger(api, session_id, capture)
+    before = render_state(api, session_id)
+
+    response = report(client, session_id, {"version": 1, "error": "all fine, nothing to see"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "No ready render to report an error on"
+    assert render_state(api, session_id) == before
+
+
 def test_error_reports_for_unknown_sessions_or_by_get_are_refused(client, db):
     assert report(client, "nosuchsession", {"error": "x"}).status_code == 404
     assert client.get("/s/nosuchsession/errors").status_code == 405
