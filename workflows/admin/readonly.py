@@ -1,10 +1,7 @@
-class ReadOnlyAdminMixin:
-    """History is never edited by hand: it can be read, and deleted only with its parent."""
+from stage.admin.readonly import ReadOnlyAdminMixin as StageReadOnly
+
+
+class ReadOnlyAdminMixin(StageReadOnly):
+    """Stage's read-only history admin, for tables that grow without bound (no full result count)."""
 
     show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
