@@ -192,3 +192,14 @@ def test_wrong_methods_are_405_in_the_envelope(api):
 def test_unknown_api_paths_are_404_in_the_envelope(api):
     error(api.get("/api/v1/stage/nothing-here"), 404, "NOT_FOUND")
     error(api.get("/api/v1/stage/sessions/abc/unknown"), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"name": "\\ud800"}', '{"\\udfff": "x"}', '{"name": ["\\ud83d"]}'],
+    ids=["value", "key", "nested"],
+)
+def test_lone_surrogates_are_refused_as_malformed_json(api, body):
+    response = api.generic("POST", "/api/v1/stage/sessions", body, content_type="application/json")
+    assert "Unicode" in error(response, 400, "VALIDATION_ERROR")["message"]
+    assert Session.objects.count() == 0
