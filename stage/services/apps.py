@@ -202,6 +202,8 @@ def app_publish(*, session: Session, name: str, author, description: str = "") -
             for channel in Channel.Name.values:
                 _move(app=app, channel=channel, to_version=version, actor=author, reason="publish")
     except IntegrityError as exc:  # the unique session constraint, should two publishes race past the lock
+        if "unique_session" not in str(exc) and "stage_app.session_id" not in str(exc):
+            raise
         raise Conflict(f"Session {session.public_id} is already published.") from exc
     return app
 
