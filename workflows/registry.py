@@ -22,6 +22,8 @@ class StepContext:
     step_id: str
     block: str
     dry_run: bool = False
+    # True when no earlier execution of this run can have written anything (a synchronous run's first pass).
+    fresh: bool = False
 
 
 @dataclass(frozen=True)

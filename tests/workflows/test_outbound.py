@@ -90,7 +90,12 @@ def test_a_5xx_is_retried_and_a_4xx_fails_for_good(api, receiver):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:127.0.0.1]:9/", "http://10.0.0.1/x"],
+    [
+        "http://127.0.0.1:9/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]:9/",
+        "http://10.0.0.1/x",
+    ],
     ids=["loopback", "metadata", "mapped-loopback", "private"],
 )
 def test_the_egress_policy_refuses_internal_destinations_for_good(api, receiver, url):

@@ -232,3 +232,36 @@ def test_runs_are_listed_per_app_and_shown_with_steps_and_redacted_secrets(api, 
     assert error_of(other_api.get(f"/api/v1/stage/runs/{run_id}"))[:2] == (404, "NOT_FOUND")
     assert error_of(other_api.get(f"/api/v1/stage/apps/{app['sid']}/runs"))[:2] == (404, "NOT_FOUND")
     assert error_of(anon_api.get(f"/api/v1/stage/runs/{run_id}"))[:2] == (401, "UNAUTHORIZED")
+
+
+def test_the_run_task_executed_twice_or_after_a_crash_repeats_no_side_effect(api):
+    # given an async run whose first execution died after billing (its worker was killed)
+    from workflows.services.records import billing_item_create
+    from workflows.tasks import run_workflow
+
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {"id": "b", "billing.createItem": {"customerEmail": "a@b.co", "amountCents": 100}},
+                    {"ledger.audit": {"operation": "write"}},
+                ]
+            }
+        },
+    )
+    response = run(api, app["sid"], "w", {}, query="?async=1")  # on_commit not run here: the run stays queued
+    run_record = Run.objects.get(public_id=response.json()["data"]["runId"])
+    Run.objects.filter(pk=run_record.pk).update(status="running")
+    billing_item_create(
+        app=run_record.app, run=run_record, step_index=0, customer_email="a@b.co", amount_cents=100,
+        currency="usd", description="", metadata={},
+    )  # fmt: skip
+    # when the task is delivered again, twice
+    run_workflow(run_record.pk)
+    run_workflow(run_record.pk)
+    # then
+    run_record.refresh_from_db()
+    assert run_record.status == "succeeded"
+    assert BillingItem.objects.count() == 1 and LedgerEvent.objects.count() == 1
+    assert StepRun.objects.filter(run=run_record).count() == 2

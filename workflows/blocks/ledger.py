@@ -41,5 +41,5 @@ def _present(seq, event_hash, data: dict) -> dict:
 def audit(ctx: StepContext, config: dict) -> dict:
     """Append an audit event to the app's hash-chained ledger."""
     data = _clean(ctx, config)
-    event = ledger_append(app=ctx.app, run=ctx.run, step_index=ctx.index, **data)
+    event = ledger_append(app=ctx.app, run=ctx.run, step_index=ctx.index, fresh=ctx.fresh, **data)
     return _present(event.seq, event.hash, data)

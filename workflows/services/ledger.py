@@ -37,7 +37,17 @@ def _content(event: LedgerEvent) -> dict:
 
 
 def ledger_append(
-    *, app, run, step_index, operation: str, actor: str, resource: str, data_refs: list, status: str, meta: dict
+    *,
+    app,
+    run,
+    step_index,
+    operation: str,
+    actor: str,
+    resource: str,
+    data_refs: list,
+    status: str,
+    meta: dict,
+    fresh: bool = False,
 ) -> LedgerEvent:
     """Append one event under a lock on the app's chain head; a repeated run step returns its first event."""
     with transaction.atomic():
@@ -45,7 +55,7 @@ def ledger_append(
         if head is None:
             LedgerHead.objects.get_or_create(app=app)
             head = LedgerHead.objects.select_for_update().get(app=app)
-        if run is not None:
+        if run is not None and not fresh:
             existing = LedgerEvent.objects.filter(run=run, step_index=step_index).first()
             if existing is not None:
                 return existing

@@ -148,7 +148,8 @@ def run_execute(*, run: Run) -> Run:
     Every side effect is keyed by (run, step), so a run executed again after its worker died repeats no
     billing item, pulse or ledger event, or message; the step records are written when the run ends.
     """
-    if run.status != Run.Status.RUNNING and not _claim(run):
+    fresh = run.status == Run.Status.RUNNING and not run.is_async
+    if not fresh and not _claim(run):
         return run
     steps = workflow_steps(version=run.version, workflow=run.workflow)
     outputs, answer, records = {}, None, []
@@ -156,7 +157,7 @@ def run_execute(*, run: Run) -> Run:
         name, config = step_block(step)
         step_id = step.get("id", "")
         block = get_block(name)
-        ctx = StepContext(run, run.app, run.version, run.caller, index, step_id, name, dry_run=run.dry_run)
+        ctx = StepContext(run, run.app, run.version, run.caller, index, step_id, name, dry_run=run.dry_run, fresh=fresh)
         started_at, began = timezone.now(), time.perf_counter()
         rendered = None
         try:
