@@ -170,3 +170,19 @@ def test_the_readme_sdk_example_runs_against_a_live_server(stage_url, alice_key,
     assert "Files: /app/App.tsx" in out
     assert "App.tsx content length: 62" in out
     assert out.splitlines()[-1].startswith("ver_")  # the production channel's version
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/app/with space.tsx", "/app/q?x=1.ts", "/app/hash#frag.ts", "/app/pct%2e%2e.ts", "/app/ünï.ts"],
+    ids=["space", "query", "fragment", "percent", "unicode"],
+)
+def test_url_characters_in_paths_round_trip_as_one_file(client, path):
+    session_id = client.stage.sessions.create().id
+
+    written = client.stage.sessions.write_file(session_id, path, "content")
+
+    assert written.path == path
+    assert client.stage.sessions.read_file(session_id, path).content == "content"
+    assert [h.path for h in client.stage.sessions.history(session_id, path)] == [path]
+    assert [f.path for f in client.stage.sessions.files(session_id)] == [path]
