@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/stage/", include("workflows.api.stage_urls")),  # app runs, run detail
     path("api/v1/", include("workflows.api.urls")),  # run/<appSid>/<workflow>, communication/...
     path("s/", include("stage.preview.urls")),  # public preview pages (renders)
+    path("stage/", include("published_api.urls")),  # published API backends: /stage/<appSid>/api[/...]
     path("api/query", convex.QueryView.as_view()),
     path("api/mutation", convex.MutationView.as_view()),
     path("api/action", convex.ActionView.as_view()),

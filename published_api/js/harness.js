@@ -1,0 +1,67 @@
+// The runtime around one app's backend inside its Deno process. Bundled ahead of the app by compile.mjs:
+//   Deno.args = [serveSocket, bridgeSocket, token]
+// Serves HTTP on the Unix socket the platform forwards to, turns thrown errors into BACKEND_ERROR replies
+// the gateway understands, and routes the global fetch through the platform's egress bridge.
+import { Hono } from "hono";
+import { bridgedFetch, configureBridge } from "./bridge.js";
+
+const ERROR_HEADER = "x-stage-runtime-error";
+const defaultHonoErrorHandler = new Hono().errorHandler;
+
+function failure(code, error) {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new Response(JSON.stringify({ code, message }), {
+    status: 500,
+    headers: { "content-type": "application/json", [ERROR_HEADER]: code },
+  });
+}
+
+function prepare(module) {
+  const app = module?.default;
+  if (!app || typeof app.fetch !== "function") {
+    throw new TypeError("The entrypoint's default export must be a Hono app or an object with fetch(request).");
+  }
+  // Hono answers a thrown error with a bare 500 text; let it reach us so the gateway can report the message.
+  if (app.errorHandler === defaultHonoErrorHandler && typeof app.onError === "function") {
+    app.onError((error) => {
+      if (error && typeof error.getResponse === "function") return error.getResponse();
+      throw error;
+    });
+  }
+  return app;
+}
+
+export function start(load) {
+  const [servePath, bridgePath, token] = Deno.args;
+  configureBridge(bridgePath, token);
+  Object.defineProperty(globalThis, "fetch", { value: bridgedFetch, writable: false, configurable: false });
+  const ready = load().then(prepare);
+  ready.catch(() => {}); // reported per request, not as an unhandled rejection
+  Deno.serve(
+    { path: servePath, onListen: () => console.log("stage-backend-ready") },
+    async (incoming) => {
+      let app;
+      try {
+        app = await ready;
+      } catch (error) {
+        return failure("BACKEND_ERROR", error);
+      }
+      const url = new URL(incoming.url);
+      const claimed = incoming.headers.get("host") || "";
+      const host = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(claimed) ? claimed : "localhost";
+      const body = ["GET", "HEAD"].includes(incoming.method) ? undefined : await incoming.arrayBuffer();
+      const request = new Request(`http://${host}${url.pathname}${url.search}`, {
+        method: incoming.method,
+        headers: incoming.headers,
+        body,
+      });
+      try {
+        const response = await app.fetch(request);
+        if (!(response instanceof Response)) throw new TypeError("The backend's fetch did not return a Response.");
+        return response;
+      } catch (error) {
+        return failure("BACKEND_ERROR", error);
+      }
+    },
+  );
+}
