@@ -280,24 +280,35 @@ def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Chann
     return channel
 
 
+ROLLBACK = "rollback"
+
+
+def _production_stack(app: App) -> list[int]:
+    """The production versions a rollback can return to, oldest first, current last.
+
+    Every move pushes its version (unless production already serves it), every rollback pops one: so a
+    rollback undoes the last production change, and repeated rollbacks keep walking back.
+    """
+    stack: list[int] = []
+    moves = ChannelMove.objects.filter(app=app, channel=Channel.Name.PRODUCTION).order_by("created_at", "id")
+    for to_version_id, reason in moves.values_list("to_version_id", "reason"):
+        if reason == ROLLBACK:
+            if len(stack) > 1:
+                stack.pop()
+        elif not stack or stack[-1] != to_version_id:
+            stack.append(to_version_id)
+    return stack
+
+
 def channel_rollback(*, app: App, actor) -> Channel:
-    """Point production back at the newest version below the current one that production has served."""
+    """Point production back at the version it served before its last change (undo, not a rebuild)."""
     with transaction.atomic():
         app = _lock_app(app)
         _refuse_archived(app, "roll back")
-        current = Channel.objects.select_related("version").get(app=app, name=Channel.Name.PRODUCTION).version
-        previous = (
-            ChannelMove.objects.filter(app=app, channel=Channel.Name.PRODUCTION, to_version__number__lt=current.number)
-            .select_related("to_version")
-            .order_by("-to_version__number")
-            .first()
-        )
-        if previous is None:
-            raise Conflict(
-                f"Production of {app.sid} has no earlier version to roll back to (it serves v{current.number})."
-            )
-        channel = _move(
-            app=app, channel=Channel.Name.PRODUCTION, to_version=previous.to_version, actor=actor, reason="rollback"
-        )
+        stack = _production_stack(app)
+        if len(stack) < 2:
+            raise Conflict(f"Production of {app.sid} has no earlier version to roll back to.")
+        previous = AppVersion.objects.get(pk=stack[-2])
+        channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=previous, actor=actor, reason=ROLLBACK)
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
     return channel

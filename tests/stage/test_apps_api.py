@@ -323,6 +323,29 @@ def test_rollback_steps_production_back_through_the_versions_it_served(api):
     assert error(api.post(url, {"to": 1}, format="json")) == (400, "VALIDATION_ERROR")
 
 
+def test_rollback_undoes_an_explicit_downgrade(api):
+    # given production promoted to v3, then explicitly back to v1
+    app = publish(api)
+    v1 = app["channels"]["production"]["appVersionSid"]
+    deploy(api, app["sid"])
+    deploy(api, app["sid"], promote=True)
+    url = f"{APPS}/{app['sid']}/channels/production"
+    api.post(f"{url}/promote", {"appVersionSid": v1}, format="json")
+    # when rolled back, production returns to what it served before the downgrade, then further back
+    assert api.post(f"{url}/rollback").json()["data"]["production"]["version"] == 3
+    assert api.post(f"{url}/rollback").json()["data"]["production"]["version"] == 1
+    assert error(api.post(f"{url}/rollback")) == (409, "CONFLICT")
+
+
+def test_rollback_after_a_repeated_promote_of_the_same_version_goes_to_the_one_before(api):
+    app = publish(api)
+    deploy(api, app["sid"])
+    url = f"{APPS}/{app['sid']}/channels/production"
+    api.post(f"{url}/promote", {}, format="json")
+    api.post(f"{url}/promote", {}, format="json")
+    assert api.post(f"{url}/rollback").json()["data"]["production"]["version"] == 1
+
+
 def test_rollback_skips_versions_production_never_served(api):
     app = publish(api)
     deploy(api, app["sid"])  # v2: preview only
