@@ -22,6 +22,9 @@ def run_workflow(run_id: int) -> None:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def deliver_message(self, delivery_id: int) -> None:
+    if self.request.is_eager:
+        _deliver_inline(delivery_id)
+        return
     final = self.request.retries >= settings.STAGE_DELIVERY_MAX_RETRIES
     try:
         delivery_perform(delivery_id=delivery_id, final_attempt=final)
@@ -30,3 +33,14 @@ def deliver_message(self, delivery_id: int) -> None:
             return
         countdown = settings.STAGE_DELIVERY_RETRY_BACKOFF_SECONDS * (2**self.request.retries)
         raise self.retry(exc=exc, countdown=countdown) from None
+
+
+def _deliver_inline(delivery_id: int) -> None:
+    """Embedded mode has no broker to schedule a retry with: try again at once, up to the same limit."""
+    limit = settings.STAGE_DELIVERY_MAX_RETRIES
+    for attempt in range(limit + 1):
+        try:
+            delivery_perform(delivery_id=delivery_id, final_attempt=attempt == limit)
+            return
+        except TemporaryDeliveryError:
+            continue

@@ -265,3 +265,56 @@ def test_the_run_task_executed_twice_or_after_a_crash_repeats_no_side_effect(api
     assert run_record.status == "succeeded"
     assert BillingItem.objects.count() == 1 and LedgerEvent.objects.count() == 1
     assert StepRun.objects.filter(run=run_record).count() == 2
+
+
+def test_a_workflow_may_answer_an_error_status_enveloped_as_an_error(api):
+    app = publish_workflows(
+        api, {"w": {"steps": [{"response": {"status": "{{ input.code }}", "body": {"reason": "{{ input.why }}"}}}]}}
+    )
+    response = run(api, app["sid"], "w", {"code": 422, "why": "closed"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "success": False,
+        "error": {"code": "WORKFLOW_RESPONSE", "message": "The workflow answered 422", "details": {"reason": "closed"}},
+    }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Evil": "a\r\nSet-Cookie: s=1"}, {"Set-Cookie": "s=1"}, {"Bad Name": "x"}, {"Content-Type": "text/html"}],
+    ids=["crlf-injection", "set-cookie", "bad-name", "content-type"],
+)
+def test_response_headers_are_refused_when_unsafe(api, headers):
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"headers": "{{ input.h }}", "body": 1}}]}})
+    status, code, _ = error_of(run(api, app["sid"], "w", {"h": headers}))
+    assert (status, code) == (400, "VALIDATION_ERROR")
+
+
+def test_an_idempotency_key_reused_for_another_workflow_is_a_conflict(api):
+    app = publish_workflows(
+        api, {"a": {"steps": [{"response": {"body": "a"}}]}, "b": {"steps": [{"response": {"body": "b"}}]}}
+    )
+    assert run(api, app["sid"], "a", {}, HTTP_IDEMPOTENCY_KEY="same").status_code == 200
+    assert error_of(run(api, app["sid"], "b", {}, HTTP_IDEMPOTENCY_KEY="same"))[:2] == (409, "CONFLICT")
+
+
+def test_in_embedded_mode_an_unreachable_smtp_server_fails_the_delivery_not_the_run(
+    api, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    settings.STAGE_DELIVERY_MAX_RETRIES = 2
+    channel = api.post(
+        "/api/v1/communication/channels", {"name": "m", "kind": "email", "config": {}}, format="json"
+    ).json()["data"]
+    app = publish_workflows(
+        api, {"w": {"steps": [{"communication.send": {"channelId": channel["id"], "to": "a@b.co", "text": "x"}}]}}
+    )
+    api.post("/api/v1/communication/registrations", {"appSid": app["sid"], "channelId": channel["id"]}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run(api, app["sid"], "w", {})
+    assert response.status_code == 200, response.json()
+    from workflows.models import Delivery
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and delivery.attempts == 3
