@@ -249,3 +249,14 @@ def test_the_console_script_runs_as_a_process(stage_url, alice_key, tmp_path):
     assert missing.returncode == 3
     assert missing.stdout == ""
     assert "✗" in missing.stderr
+
+
+def test_new_still_answers_when_the_config_file_cannot_be_written(stage, tmp_path):
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the config directory should be")
+
+    code, out, err = stage("new", "-q", env={"STAGE_CONFIG": str(blocked / "config.json")})
+
+    assert code == 0
+    assert out.strip().startswith("k")
+    assert "could not remember the session" in err

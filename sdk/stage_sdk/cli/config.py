@@ -27,7 +27,7 @@ def load() -> dict:
     path = config_path()
     try:
         data = json.loads(path.read_text())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from exc

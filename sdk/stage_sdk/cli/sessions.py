@@ -23,7 +23,10 @@ def new(state: State, name, no_save):
     result = state.client().stage.sessions.create(name=name)
     url = f"{state.base_url()}/s/{result.id}"
     if not no_save:
-        config.set_value("session", result.id)
+        try:
+            config.set_value("session", result.id)
+        except OSError as exc:  # a read-only home must not lose the session just created
+            warn(f"could not remember the session in {config.config_path()}: {exc}")
     state.emit(
         {"id": result.id, "url": url},
         human=lambda: (success(f"Session created: {result.id}"), click.echo(dim(f"  URL: {url}"))),
