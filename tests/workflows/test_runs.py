@@ -318,3 +318,22 @@ def test_in_embedded_mode_an_unreachable_smtp_server_fails_the_delivery_not_the_
 
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and delivery.attempts == 3
+
+
+def test_a_run_stays_pinned_to_its_version_when_production_moves_before_it_executes(api):
+    # given an async run queued on version 1
+    import json as _json
+
+    from tests.stage.apps_support import deploy, push
+    from workflows.tasks import run_workflow
+
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": "v1"}}]}})
+    queued = run(api, app["sid"], "w", {}, query="?async=1").json()["data"]["runId"]
+    # when production moves to a version whose workflow answers differently
+    document = {"version": 1, "workflows": {"w": {"steps": [{"response": {"body": "v2"}}]}}}
+    push(api, app["sessionId"], {"/app/shift.workflows.json": _json.dumps(document)})
+    deploy(api, app["sid"], promote=True)
+    run_workflow(Run.objects.get(public_id=queued).pk)
+    # then the queued run ran version 1, and a new run runs version 2
+    assert Run.objects.get(public_id=queued).response["body"] == "v1"
+    assert run(api, app["sid"], "w", {}).json()["data"] == "v2"
