@@ -10,6 +10,8 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -85,10 +87,22 @@ class Settings:
         """Seconds to wait before retrying, or None when this answer is final."""
         if response.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
             return None
-        retry_after = response.headers.get("Retry-After", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), self.max_backoff)
+        retry_after = retry_after_seconds(response.headers.get("Retry-After", ""))
+        if retry_after is not None:
+            return min(retry_after, self.max_backoff)
         return random.uniform(0, min(self.max_backoff, self.backoff * 2**attempt))  # noqa: S311
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date (RFC 9110)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def request_kwargs(call: Call) -> dict[str, Any]:

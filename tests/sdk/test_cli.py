@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from stage_sdk.cli import cli
+from stage_sdk.cli.sessions import batches
 
 from tests.sdk.conftest import APP_TSX
 from tests.sdk.scripted_server import JSON, ScriptedServer
@@ -260,3 +261,25 @@ def test_new_still_answers_when_the_config_file_cannot_be_written(stage, tmp_pat
     assert code == 0
     assert out.strip().startswith("k")
     assert "could not remember the session" in err
+
+
+def test_the_session_can_come_from_stage_session_and_colours_are_kept_on_a_terminal(stage, stage_url, alice_key):
+    session = stage("new", "-q", "--no-save")[1].strip()
+
+    code, out, _ = stage("status", "--json", env={"STAGE_SESSION": session})
+    coloured = CliRunner().invoke(
+        cli, ["render", "-s", session], color=True, env={"STAGE_URL": stage_url, "STAGE_API_KEY": alice_key}
+    )
+
+    assert code == 0
+    assert as_json(out)["sessionId"] == session
+    assert coloured.exit_code == 0
+    assert "\x1b[32m✓\x1b[0m Rendered /app/App.tsx" in coloured.stdout
+
+
+def test_push_batches_by_size_as_well_as_by_count():
+    files = {f"/app/{i}.txt": "x" * 400 for i in range(5)}
+
+    assert [len(batch) for batch in batches(files, size=500, max_bytes=1000)] == [2, 2, 1]
+    assert [len(batch) for batch in batches(files, size=3, max_bytes=10**6)] == [3, 2]
+    assert [len(batch) for batch in batches({"/big": "x" * 5000}, size=500, max_bytes=1000)] == [1]

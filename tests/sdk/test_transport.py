@@ -130,3 +130,11 @@ def test_the_async_client_retries_too():
 
     assert (rendered.entry, rendered.version) == ("/app/Main.tsx", 4)
     assert len(server.requests) == 2
+
+
+def test_retry_after_as_an_http_date_is_honoured():
+    past = "Wed, 21 Oct 2015 07:28:00 GMT"  # already passed: retry at once
+    answers = [error(503, "UNAVAILABLE", "maintenance", {"Retry-After": past}), ok({"id": "s2"})]
+    with ScriptedServer(answers) as server, fast_client(server.url) as client:
+        assert client.stage.sessions.create().id == "s2"
+    assert len(server.requests) == 2
