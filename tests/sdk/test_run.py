@@ -20,6 +20,7 @@ WORKFLOWS = {
         },
         "summary": {"steps": [{"pulse.track": {"event": "seen"}}]},
         "broken": {"steps": [{"response": {"body": "{{ input.missing }}"}}]},
+        "refuse": {"steps": [{"response": {"status": 422, "body": {"reason": "{{ input.why }}"}}}]},
     },
 }
 
@@ -85,3 +86,11 @@ def test_stage_run_prints_the_answer(app_sid, stage_url, alice_key, tmp_path):
     assert answer["data"]["name"] == "Ada"
     assert answer["runId"].startswith("run_")
     assert missing.exit_code == 3
+
+
+def test_a_response_step_answering_an_error_status_raises_with_its_body(client, app_sid):
+    with pytest.raises(StageError) as refused:
+        client.stage.run(app_sid, "refuse", {"why": "closed"})
+
+    assert (refused.value.code, refused.value.status) == ("WORKFLOW_RESPONSE", 422)
+    assert refused.value.details == {"reason": "closed"}
