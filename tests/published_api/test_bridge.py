@@ -1,0 +1,57 @@
+"""The bridge: token-checked, app-scoped calls; inference and compute refused clearly until they land."""
+
+import json
+import socket
+
+import pytest
+
+from tests.published_api.apps import HEALTH, publish
+
+STAGE_MODULES = """
+import { Hono } from "hono";
+import { inference } from "@stage/inference";
+import { compute } from "@stage/compute";
+const app = new Hono();
+app.get("/inference", async (c) => {
+  try { return c.text(String(await inference.chat({ model: "gpt-4o-mini", messages: [] }))); }
+  catch (e) { return c.text(`${e.name}: ${e.message}`, 503); }
+});
+app.get("/compute", async (c) => {
+  try { return c.text(String(await compute.query("tasks", "list", {}))); }
+  catch (e) { return c.text(`${e.name}: ${e.message}`, 503); }
+});
+export default app;
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("module", ["inference", "compute"])
+def test_inference_and_compute_import_and_fail_clearly_until_available(client, user, module):
+    app = publish(user, STAGE_MODULES)
+    response = client.get(f"/stage/{app.sid}/api/{module}")
+    assert response.status_code == 503
+    assert response.content.decode().startswith(f"Error: @stage/{module} is not available yet")
+
+
+def _call(path: str, message: dict) -> dict:
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(path)
+        sock.sendall(json.dumps(message).encode() + b"\n")
+        return json.loads(sock.makefile().readline())
+
+
+@pytest.mark.django_db
+def test_the_bridge_refuses_a_wrong_token_and_malformed_messages(client, user, backend_runtime, allow_local):
+    app = publish(user, HEALTH)
+    client.get(f"/stage/{app.sid}/api/health")
+    process = backend_runtime.processes()[0]
+    bridge = str(process.dir / "bridge.sock")
+    fetch = {"op": "fetch", "args": {"url": allow_local.url("/")}}
+    assert _call(bridge, {**fetch, "token": "guess"})["error"]["code"] == "UNAUTHORIZED"
+    assert _call(bridge, {"token": process.token, "op": 7})["ok"] is False
+    assert _call(bridge, {"token": process.token, "op": "shell.exec"})["error"]["message"].startswith("Unknown")
+    assert allow_local.requests == []
+    # and the right token does reach the egress policy, which still refuses what it must
+    refused = _call(bridge, {"token": process.token, "op": "fetch", "args": {"url": "http://169.254.169.254/"}})
+    assert refused["error"]["code"] == "EGRESS_REFUSED"
+    assert _call(bridge, {**fetch, "token": process.token})["result"]["status"] == 404
