@@ -7,6 +7,7 @@ spinning isolate ignores SIGTERM) and the caller gets 504. A dead process is not
 and replaced; idle processes are reaped by a background thread.
 """
 
+import atexit
 import contextlib
 import logging
 import os
@@ -91,7 +92,7 @@ class BackendProcess:
         env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
         self.proc = subprocess.Popen(
             command,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,  # closed when this web process dies; the harness exits on EOF
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,
@@ -132,6 +133,8 @@ class BackendProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        if self.proc.stdin:
+            self.proc.stdin.close()
         self.bridge.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -240,3 +243,4 @@ class Supervisor:
 
 
 supervisor = Supervisor()
+atexit.register(supervisor.stop_all)

@@ -34,6 +34,13 @@ function prepare(module) {
 export function start(load) {
   const [servePath, bridgePath, token] = Deno.args;
   configureBridge(bridgePath, token);
+  // The platform holds our stdin open; when it goes away (even SIGKILLed), so do we.
+  (async () => {
+    for await (const _ of Deno.stdin.readable) {
+      // nothing is ever sent
+    }
+    Deno.exit(0);
+  })();
   Object.defineProperty(globalThis, "fetch", { value: bridgedFetch, writable: false, configurable: false });
   const ready = load().then(prepare);
   ready.catch(() => {}); // reported per request, not as an unhandled rejection
