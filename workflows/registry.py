@@ -6,7 +6,7 @@ hands to later steps without any side effect.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -34,7 +34,6 @@ class Block:
     run: Callable[[StepContext, dict], Any]
     preview: Callable[[StepContext, dict], Any]
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def fields(self) -> frozenset[str]:

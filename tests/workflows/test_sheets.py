@@ -59,7 +59,8 @@ def test_create_append_and_read_through_the_sheets_api(api, google):
     assert outputs["read"] == {"values": [["Ada", 3], ["second", 2]]}
     assert google.sheets["sheet1"]["title"] == "Report for Ada"
     token_calls = [r for r in google.server.requests if r.path == "/token"]
-    assert token_calls and "refresh_token=1%2F%2Fgood-refresh" in token_calls[0].body.decode()
+    assert len(token_calls) == 1  # one token for the three steps: it is kept until it expires
+    assert "refresh_token=1%2F%2Fgood-refresh" in token_calls[0].body.decode()
     append = next(r for r in google.server.requests if r.path.endswith(":append"))
     assert append.query["valueInputOption"] == ["USER_ENTERED"]
     assert append.headers["authorization"] == "Bearer ya29.local-token"

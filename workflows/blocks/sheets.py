@@ -17,12 +17,7 @@ from workflows.registry import StepContext, register
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 
-def _credentials(app):
-    if SHEETS_SCOPE not in (app.session.google_scopes or []):
-        raise MissingGoogleScope(f"The app's session must declare the Google scope {SHEETS_SCOPE}")
-    stored = GoogleCredential.objects.filter(app=app).first()
-    if stored is None:
-        raise GoogleNotConfigured(f"No Google credentials are attached to app {app.sid}")
+def _build_credentials(stored: GoogleCredential):
     if stored.kind == GoogleCredential.Kind.SERVICE_ACCOUNT:
         info = {**(stored.service_account_info or {}), "token_uri": settings.STAGE_GOOGLE_TOKEN_URL}
         try:
@@ -37,6 +32,25 @@ def _credentials(app):
         token_uri=settings.STAGE_GOOGLE_TOKEN_URL,
         scopes=[SHEETS_SCOPE],
     )
+
+
+# Credentials objects keep their access token until it expires, so a token is fetched once per hour per app and
+# process, not once per step. Keyed by what would change them; cleared when it grows large.
+_CACHE: dict[tuple, object] = {}
+
+
+def _credentials(app):
+    if SHEETS_SCOPE not in (app.session.google_scopes or []):
+        raise MissingGoogleScope(f"The app's session must declare the Google scope {SHEETS_SCOPE}")
+    stored = GoogleCredential.objects.filter(app=app).first()
+    if stored is None:
+        raise GoogleNotConfigured(f"No Google credentials are attached to app {app.sid}")
+    key = (stored.pk, stored.updated_at, settings.STAGE_GOOGLE_TOKEN_URL)
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = _build_credentials(stored)
+    return _CACHE[key]
 
 
 def _call(app, method: str, path: str, **kwargs) -> dict:
