@@ -18,10 +18,10 @@ from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.errors import BackendError
 from published_api.runtime import supervisor
+from published_api.selectors import backend_target
 from stage.api.envelope import error_body
-from stage.errors import NotFound, PayloadTooLarge, StageError
-from stage.models import App, Channel
-from stage.selectors.apps import app_get_public, channel_version
+from stage.errors import PayloadTooLarge, StageError
+from stage.models import Channel
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -81,29 +81,21 @@ def _error(error: StageError) -> JsonResponse:
     return JsonResponse(error_body(error.code, error.message, error.details), status=int(error.status_code))
 
 
-def resolve(app_sid: str, channel: str):
-    app = app_get_public(sid=app_sid)
-    if app.status != App.Status.ACTIVE:
-        raise NotFound("App not found")
-    version = channel_version(app=app, channel=channel)
-    if not version.backend_entrypoint:
-        raise NotFound(f"App {app.sid} has no backend entrypoint.")
-    return app, version
-
-
 @csrf_exempt
 def gateway(request, app_sid: str, path: str = ""):
     channel = Channel.Name.PREVIEW if request.headers.get("x-stage-channel") == "preview" else Channel.Name.PRODUCTION
     try:
-        app, version = resolve(app_sid, channel)
+        target = backend_target(app_sid=app_sid, channel=channel)
         body = _read_body(request)
-        key = (app.sid, app.session_id, app.last_deployed_at, app.updated_at, version.sid)
-        caller = Caller(app_sid=app.sid, session_id=app.session.public_id)
+        caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
         process = supervisor.process_for(
-            slot=(app.sid, channel), key=key, caller=caller, bundle=lambda: bundle_for(version=version)
+            slot=(target.app_sid, channel),
+            key=target.cache_key,
+            caller=caller,
+            bundle=lambda: bundle_for(version=target.version),
         )
         query = request.META.get("QUERY_STRING", "")
-        headers = [*_request_headers(request), ("x-stage-app", app.sid), ("x-stage-session", caller.session_id)]
+        headers = [*_request_headers(request), ("x-stage-app", caller.app_sid), ("x-stage-session", caller.session_id)]
         reply = process.forward(
             method=request.method,
             path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),

@@ -9,11 +9,13 @@ and replaced; idle processes are reaped by a background thread.
 
 import atexit
 import contextlib
+import http.client
 import logging
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -21,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from django.conf import settings
 
 from published_api.bridge import BridgeServer, Caller
@@ -101,8 +102,7 @@ class BackendProcess:
         self.inflight = 0
         self.last_used = time.monotonic()
         self._wait_ready()
-        backstop = settings.STAGE_BACKEND_DEADLINE_SECONDS + 5  # the SIGKILL timer fires first
-        self.client = httpx.Client(transport=httpx.HTTPTransport(uds=self.serve_path), timeout=backstop)
+        self._local = threading.local()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -138,44 +138,83 @@ class BackendProcess:
         self.bridge.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def _connection(self) -> "_UnixHTTPConnection":
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = _UnixHTTPConnection(self.serve_path)
+        return conn
+
     def forward(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
-        """Send one request; SIGKILL on the deadline; cap the response size."""
+        """Send one request; past the deadline SIGKILL the process (504); cap the response size (413)."""
+        reused = getattr(self._local, "conn", None) is not None and self._local.conn.sock is not None
+        try:
+            return self._forward(method, path, headers, body)
+        except BackendCrashed:
+            if not (reused and self.alive()):
+                raise
+            return self._forward(method, path, headers, body)  # a kept-alive connection had gone stale
+
+    def _forward(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
         deadline = settings.STAGE_BACKEND_DEADLINE_SECONDS
         max_bytes = settings.STAGE_BACKEND_MAX_RESPONSE_BYTES
-        timed_out = threading.Event()
-
-        def expire():
-            timed_out.set()
+        ends = time.monotonic() + deadline
+        conn = self._connection()
+        self.inflight += 1
+        try:
+            conn.timeout = deadline
+            if conn.sock is not None:
+                conn.sock.settimeout(deadline)
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            for key, value in headers:
+                conn.putheader(key, value)
+            conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body or None)
+            response = conn.getresponse()
+            declared = response.getheader("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                conn.close()
+                return _too_large(max_bytes)
+            chunks, size = [], 0
+            while chunk := response.read1(256 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    conn.close()
+                    return _too_large(max_bytes)
+                if time.monotonic() > ends:
+                    raise TimeoutError
+                conn.sock.settimeout(max(0.01, ends - time.monotonic()))
+                chunks.append(chunk)
+            response.close()  # complete: the connection stays open for the next request
+            return Reply(response.status, response.getheaders(), b"".join(chunks))
+        except TimeoutError:
+            conn.close()
             logger.warning("backend %s: deadline of %ss exceeded, killing it", self.caller.app_sid, deadline)
             self.kill()
-
-        timer = threading.Timer(deadline, expire)
-        self.inflight += 1
-        timer.start()
-        try:
-            with self.client.stream(method, f"http://backend{path}", headers=headers, content=body) as response:
-                declared = response.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
-                    return _too_large(max_bytes)
-                chunks, size = [], 0
-                for chunk in response.iter_raw():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        return _too_large(max_bytes)
-                    chunks.append(chunk)
-                return Reply(response.status_code, response.headers.multi_items(), b"".join(chunks))
-        except httpx.HTTPError:
-            if timed_out.is_set():
-                raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
-            time.sleep(0.05)  # let a dying process finish dying so the next request restarts it
+            raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(0.05)  # let a dying process finish dying so the next request restarts it
             if not self.alive():
-                code = self.proc.returncode
-                raise BackendCrashed(f"The backend process crashed (exit status {code}).") from None
+                raise BackendCrashed(f"The backend process crashed (exit status {self.proc.returncode}).") from None
             raise BackendCrashed("The backend closed the connection.") from None
         finally:
-            timer.cancel()
             self.inflight -= 1
             self.last_used = time.monotonic()
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP/1.1 with keep-alive over the process's serve socket (one per thread)."""
+
+    def __init__(self, path: str):
+        super().__init__("backend")
+        self.path = path
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        sock.connect(self.path)
+        self.sock = sock
 
 
 def _too_large(max_bytes: int) -> Reply:
