@@ -103,6 +103,9 @@ def test_a_worker_killed_mid_delivery_leaves_one_delivery(
     celery_worker_process.kill(signal.SIGKILL)
     delivery = Delivery.objects.get()
     assert delivery.status == "sending" and delivery.attempts == 1
+    # A starting worker restores unacked tasks older than the visibility timeout (2 s here) at once; later
+    # sweeps are ~100 s apart, so start it after the timeout has passed.
+    time.sleep(3)
     replacement = WorkerProcess(tmp_path / "worker2.log")
     replacement.start()
     try:
