@@ -106,11 +106,19 @@ def main() -> None:
                         )
                     )
                     rps_runs.append(throughput(url))
+            floor_url = f"{base}/api/health"
+            floor = statistics.median(
+                [
+                    median_ms([timed(lambda: web.get(floor_url).raise_for_status()) for _ in range(REQUESTS)])
+                    for _ in range(3)
+                ]
+            )
         gateway, direct_ms = statistics.median(gateway_runs), statistics.median(direct_runs)
         report("warm GET /stage/<sid>/api/health, median", gateway, "ms", "<= 5 ms")
         report("same bundle, its Deno process directly, median", direct_ms, "ms")
         report("gateway overhead ratio (gateway / direct)", gateway / direct_ms, "x")
         report("warm throughput, 4 client threads", statistics.median(rps_runs), "req/s", ">= 300/s")
+        report("floor: GET /api/health on the same gunicorn, median", floor, "ms")
 
         first = []
         for run in range(max(RUNS, 9)):
