@@ -1,10 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from stage.api import errors as api_errors
 from stage.api.health import health
 from stage.convex import views as convex
+from stage.ids import PublicIdConverter
+
+register_converter(PublicIdConverter, "id")  # <id:...>: public ids in URLs; a malformed one is no route (404)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,7 +8,8 @@ from stage.api.envelope import json_error_response
 
 
 def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
+    """Programs' paths (the API and published backends) answer in the envelope; pages stay HTML."""
+    return request.path.startswith(("/api/", "/stage/"))
 
 
 def not_found(request, exception=None):

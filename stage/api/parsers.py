@@ -24,7 +24,11 @@ class StrictJSONParser(JSONParser):
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if _has_lone_surrogate(data):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            surrogate = _has_lone_surrogate(data)
+        except RecursionError as exc:
+            raise ParseError("JSON is nested too deeply.") from exc
+        if surrogate:
             raise ParseError("JSON strings must be valid Unicode (found a lone surrogate escape).")
         return data

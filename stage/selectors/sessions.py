@@ -3,13 +3,14 @@
 from django.db.models import QuerySet
 
 from stage.errors import NotFound, ValidationFailed
+from stage.ids import is_public_id
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
 from stage.paths import InvalidPath, normalize_path
 
 
 def session_get(*, public_id: str, owner) -> Session:
     """The owner's session; any other caller learns only that there is no such session."""
-    session = Session.objects.filter(public_id=public_id, owner=owner).first() if isinstance(public_id, str) else None
+    session = Session.objects.filter(public_id=public_id, owner=owner).first() if is_public_id(public_id) else None
     if session is None:
         raise NotFound("Session not found")
     return session
@@ -65,7 +66,9 @@ def snapshot_list(*, session: Session) -> QuerySet[Snapshot]:
 
 
 def snapshot_get(*, session: Session, public_id: str) -> Snapshot:
-    snapshot = Snapshot.objects.filter(session=session, public_id=public_id).first()
+    snapshot = (
+        Snapshot.objects.filter(session=session, public_id=public_id).first() if is_public_id(public_id) else None
+    )
     if snapshot is None:
         raise NotFound("Snapshot not found")
     return snapshot

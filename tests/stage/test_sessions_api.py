@@ -203,3 +203,29 @@ def test_lone_surrogates_are_refused_as_malformed_json(api, body):
     response = api.generic("POST", "/api/v1/stage/sessions", body, content_type="application/json")
     assert "Unicode" in error(response, 400, "VALIDATION_ERROR")["message"]
     assert Session.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "session_id", ["%00", "k%00abc", "a%0Ab", "x" * 65, "k.k"], ids=["nul", "inner-nul", "newline", "long", "dot"]
+)
+def test_malformed_session_ids_are_404_not_500(api, session_id):
+    error(api.get(f"/api/v1/stage/sessions/{session_id}/status"), 404, "NOT_FOUND")
+
+
+def test_malformed_ids_in_convex_arguments_are_function_errors_not_500s(api):
+    session_id = new_session(api)
+    for kind, args in [
+        ("query", {"path": "stage:getStatus", "args": {"sessionId": "k\u0000x"}}),
+        ("query", {"path": "stage:getStatus", "args": {"sessionId": "k.x/../y"}}),
+        ("mutation", {"path": "stage:restoreSnapshot", "args": {"sessionId": session_id, "snapshotId": "snap_\u0000"}}),
+        ("mutation", {"path": "stage:restoreSnapshot", "args": {"sessionId": session_id, "snapshotId": "snap_%"}}),
+    ]:
+        response = api.post(f"/api/{kind}", args, format="json")
+        assert response.status_code == 200
+        assert response.json()["status"] == "error" and response.json()["errorMessage"]
+
+
+def test_deeply_nested_json_is_400_not_500(api):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api.generic("POST", "/api/v1/stage/sessions", body, content_type="application/json")
+    assert "nested too deeply" in error(response, 400, "VALIDATION_ERROR")["message"]
