@@ -9,8 +9,7 @@ from stage.services.keys import apikey_create
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cli(user):
+def convex_client_for(user) -> APIClient:
     """A client that authenticates the way stage-cli does: `Authorization: Convex <key>`."""
     _, raw_key = apikey_create(user=user)
     client = APIClient()
@@ -19,11 +18,13 @@ def cli(user):
 
 
 @pytest.fixture
+def cli(user):
+    return convex_client_for(user)
+
+
+@pytest.fixture
 def other_cli(other_user):
-    _, raw_key = apikey_create(user=other_user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Convex {raw_key}")
-    return client
+    return convex_client_for(other_user)
 
 
 def call(client, kind, fn, args=None):
