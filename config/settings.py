@@ -182,6 +182,19 @@ STAGE_BACKEND_MAX_RESPONSE_BYTES = env.int("STAGE_BACKEND_MAX_RESPONSE_BYTES", d
 # Run each backend in an empty network namespace (`unshare -n`); falls back, with a warning, where not permitted.
 STAGE_BACKEND_UNSHARE_NET = env.bool("STAGE_BACKEND_UNSHARE_NET", default=True)
 
+# --- Limits and abuse (issue 9) ------------------------------------------------------------------------
+
+# Requests per API key, counted on the shared cache across every web process ("600/min", "10/s"; "off" disables).
+STAGE_RATE_LIMIT_PER_KEY = env("STAGE_RATE_LIMIT_PER_KEY", default="600/min")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["stage.api.throttling.ApiKeyRateThrottle"]
+# Per published app, same syntax: gateway requests, outbound fetches, inference tokens, workflow runs.
+STAGE_APP_LIMITS = {
+    "backend_requests": env("STAGE_APP_LIMIT_BACKEND_REQUESTS", default="6000/min"),
+    "outbound_fetches": env("STAGE_APP_LIMIT_OUTBOUND_FETCHES", default="1200/min"),
+    "inference_tokens": env("STAGE_APP_LIMIT_INFERENCE_TOKENS", default="200000/hour"),
+    "workflow_runs": env("STAGE_APP_LIMIT_WORKFLOW_RUNS", default="600/min"),
+}
+
 # --- Static files, i18n --------------------------------------------------------------------------------
 
 STATIC_URL = "static/"

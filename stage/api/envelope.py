@@ -8,6 +8,8 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -54,7 +56,14 @@ def describe_exception(exc: Exception) -> tuple[int, dict, dict]:
     """Map any exception to (HTTP status, envelope body, extra headers)."""
     headers: dict[str, str] = {}
     if isinstance(exc, StageError):
+        if getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(exc.retry_after)
         return int(exc.status_code), error_body(exc.code, exc.message, exc.details), headers
+    if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
+        logger.warning("Database unavailable: %s", exc)
+        headers["Retry-After"] = "5"
+        body = error_body("UNAVAILABLE", "The database is unavailable; retry shortly.")
+        return HTTPStatus.SERVICE_UNAVAILABLE, body, headers
     if isinstance(exc, Http404):
         return HTTPStatus.NOT_FOUND, error_body("NOT_FOUND", "Not found."), headers
     if isinstance(exc, PermissionDenied):
@@ -75,6 +84,7 @@ def describe_exception(exc: Exception) -> tuple[int, dict, dict]:
             message = f"Malformed request body: {exc.detail}"
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             headers["Retry-After"] = str(int(exc.wait + 0.999))
+            details = {"retryAfter": int(exc.wait + 0.999)}
         if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="stage"'
         return exc.status_code, error_body(code, message or _first_message(exc.detail), details), headers

@@ -1,0 +1,73 @@
+"""Fixed-window counters on the shared cache: per-key API rate limits and per-app quotas.
+
+One atomic `incr` per hit, so every web process and worker sharing Redis counts against the same window.
+A cache outage fails open (logged): rate limiting must never take the API down with it.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+
+from stage.errors import StageError
+
+logger = logging.getLogger(__name__)
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RateLimited(StageError):
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+    code = "RATE_LIMITED"
+    default_message = "Too many requests; retry later."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1):
+        super().__init__(message, details={"retryAfter": retry_after})
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    period: int
+
+
+def parse_rate(value: str | None) -> Rate | None:
+    """`600/min`, `10/s`, `1000/hour`, `5000/day`; empty, `0` or `off` means no limit."""
+    value = (value or "").strip().lower()
+    if value in {"", "0", "off", "none"}:
+        return None
+    number, _, unit = value.partition("/")
+    unit = unit.strip() or "m"
+    if not number.strip().isdigit() or unit[0] not in _PERIODS:
+        raise ValueError(f"Invalid rate {value!r}: expected <count>/<s|min|hour|day>.")
+    return Rate(limit=int(number), period=_PERIODS[unit[0]]) if int(number) else None
+
+
+def hit(bucket: str, rate: Rate | None, *, cost: int = 1, now: float | None = None) -> int:
+    """Count `cost` against `bucket`'s current window; 0 when allowed, else seconds until the window ends."""
+    if rate is None:
+        return 0
+    now = time.time() if now is None else now
+    window = int(now // rate.period)
+    key = f"stage:limit:{bucket}:{rate.period}:{window}"
+    try:
+        cache.add(key, 0, timeout=rate.period + 1)
+        count = cache.incr(key, cost)
+    except Exception:  # noqa: BLE001  (a cache outage must not become an API outage)
+        logger.warning("Rate-limit cache unavailable; allowing %s", bucket, exc_info=True)
+        return 0
+    if count <= rate.limit:
+        return 0
+    return max(1, int((window + 1) * rate.period - now + 0.999))
+
+
+def app_quota(app_sid: str, kind: str, *, cost: int = 1) -> None:
+    """Charge one of an app's quotas (settings `STAGE_APP_LIMITS[kind]`); RateLimited when it is spent."""
+    rate = parse_rate(settings.STAGE_APP_LIMITS.get(kind))
+    wait = hit(f"app:{app_sid}:{kind}", rate, cost=cost)
+    if wait:
+        raise RateLimited(f"This app's {kind.replace('_', ' ')} limit is reached; retry in {wait} s.", retry_after=wait)
