@@ -57,7 +57,7 @@ def hit(bucket: str, rate: Rate | None, *, cost: int = 1, now: float | None = No
     try:
         cache.add(key, 0, timeout=rate.period + 1)
         count = cache.incr(key, cost)
-    except Exception:  # noqa: BLE001  (a cache outage must not become an API outage)
+    except Exception:  # a cache outage must not become an API outage
         logger.warning("Rate-limit cache unavailable; allowing %s", bucket, exc_info=True)
         return 0
     if count <= rate.limit:
