@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from published_api.bridge import Caller, dispatch
 from tests.published_api.apps import HEALTH, publish
 
 STAGE_MODULES = """
@@ -25,12 +26,19 @@ export default app;
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("module", ["inference", "compute"])
-def test_inference_and_compute_import_and_fail_clearly_until_available(client, user, module):
-    app = publish(user, STAGE_MODULES)
-    response = client.get(f"/stage/{app.sid}/api/{module}")
-    assert response.status_code == 503
-    assert response.content.decode().startswith(f"Error: @stage/{module} is not available yet")
+def test_apps_importing_inference_and_compute_compile_and_serve(client, user):
+    app = publish(
+        user,
+        STAGE_MODULES.replace("export default app;", 'app.get("/health", (c) => c.text("ok"));\nexport default app;'),
+    )
+    assert client.get(f"/stage/{app.sid}/api/health").content == b"ok"
+
+
+@pytest.mark.parametrize("op", ["inference.translate", "compute.schedule"])
+def test_an_operation_of_a_module_not_yet_available_fails_with_a_clear_message(op):
+    reply = dispatch(Caller(app_sid="app_x", session_id="k1"), {"op": op, "args": {}})
+    assert reply["ok"] is False
+    assert reply["error"]["message"] == f"@stage/{op.split('.')[0]} is not available yet on this platform ({op})."
 
 
 def _call(path: str, message: dict) -> dict:
