@@ -246,3 +246,17 @@ def test_idle_processes_are_reaped_and_started_again_on_demand(client, user, set
     assert not process.alive() and backend_runtime.processes() == []
     assert client.get(f"/stage/{app.sid}/api/health").json() == {"status": "ok"}
     assert backend_runtime.processes()[0] is not process
+
+
+AUTH_ECHO = "export default { fetch: (r: Request) => new Response(r.headers.get('authorization') ?? 'none') };"
+
+
+@pytest.mark.django_db
+def test_the_gateway_is_public_and_leaves_auth_to_the_app(client, anon_api, other_api, user):
+    # given an app owned by alice
+    app = publish(user, AUTH_ECHO)
+    url = f"/stage/{app.sid}/api/me"
+    # then no key, another owner's Stage key and the app's own scheme all reach the backend untouched
+    assert anon_api.get(url).content == b"none"
+    assert other_api.get(url).content.decode() == f"Bearer {other_api.raw_key}"
+    assert client.get(url, HTTP_AUTHORIZATION="Basic dTpw").content == b"Basic dTpw"
