@@ -57,6 +57,7 @@ def answer_response(answer: dict, run_id: str) -> Response:
 class RunWorkflowView(APIView):
     @extend_schema(
         request=s.RunInput,
+        responses={200: s.RunAnswerOutput, 202: s.RunAcceptedOutput},
         parameters=[
             OpenApiParameter("dryRun", bool, description="Validate and render every step without side effects."),
             OpenApiParameter("async", bool, description="Answer 202 {runId} and run on a worker."),
@@ -97,7 +98,7 @@ class RunPagination(CursorPagination):
 
 
 class AppRunsView(APIView):
-    @extend_schema(summary="List an app's workflow runs, newest first")
+    @extend_schema(responses=s.RunSummaryOutput(many=True), summary="List an app's workflow runs, newest first")
     def get(self, request, sid):
         app = app_get(sid=sid, owner=request.user)
         runs = selectors.run_list(
@@ -109,17 +110,23 @@ class AppRunsView(APIView):
 
 
 class RunDetailView(APIView):
-    @extend_schema(summary="A run with its steps: rendered configuration, output, error, duration")
+    @extend_schema(
+        responses=s.RunDetailOutput, summary="A run with its steps: rendered configuration, output, error, duration"
+    )
     def get(self, request, run_id):
         return Response(presenters.run_detail(selectors.run_get(public_id=run_id, owner=request.user)))
 
 
 class ChannelsView(APIView):
-    @extend_schema(summary="List communication channels")
+    @extend_schema(responses=s.CommunicationChannelOutput(many=True), summary="List communication channels")
     def get(self, request):
         return Response([presenters.channel_summary(channel) for channel in selectors.channel_list(owner=request.user)])
 
-    @extend_schema(request=s.ChannelCreateInput, summary="Create a channel (secrets are write-only)")
+    @extend_schema(
+        request=s.ChannelCreateInput,
+        responses={201: s.CommunicationChannelOutput},
+        summary="Create a channel (secrets write-only)",
+    )
     def post(self, request):
         data = validated(s.ChannelCreateInput, request.data)
         channel = channel_create(owner=request.user, name=data["name"], kind=data["kind"], config=data["config"])
@@ -127,14 +134,18 @@ class ChannelsView(APIView):
 
 
 class RegistrationsView(APIView):
-    @extend_schema(summary="List registrations (optionally ?appSid=)")
+    @extend_schema(responses=s.RegistrationOutput(many=True), summary="List registrations (optionally ?appSid=)")
     def get(self, request):
         sid = request.query_params.get("appSid")
         app = app_get(sid=sid, owner=request.user) if sid else None
         registrations = selectors.registration_list(owner=request.user, app=app)
         return Response([presenters.registration_summary(item) for item in registrations])
 
-    @extend_schema(request=s.RegistrationCreateInput, summary="Register an app for a channel")
+    @extend_schema(
+        request=s.RegistrationCreateInput,
+        responses={201: s.RegistrationOutput},
+        summary="Register an app for a channel",
+    )
     def post(self, request):
         data = validated(s.RegistrationCreateInput, request.data)
         app = app_get(sid=data["appSid"], owner=request.user)
@@ -144,7 +155,9 @@ class RegistrationsView(APIView):
 
 
 class MessagesView(APIView):
-    @extend_schema(summary="An app's messages with their deliveries (?appSid= is required)")
+    @extend_schema(
+        responses=s.MessageOutput(many=True), summary="An app's messages with their deliveries (?appSid= is required)"
+    )
     def get(self, request):
         sid = request.query_params.get("appSid")
         if not sid:
