@@ -58,3 +58,34 @@ def test_ledger_verification_view_shows_tampering(staff, api):
     page = staff.get("/admin/workflows/ledgerevent/verify/").content.decode()
     assert "TAMPERED" in page and "edited" in page
     assert staff.get("/admin/workflows/ledgerevent/").status_code == 200
+
+
+def test_channel_and_google_secrets_are_write_only_in_the_admin(staff, api, user):
+    from stage.models import App
+    from workflows.models import CommunicationChannel, GoogleCredential
+    from workflows.services.records import google_credential_set
+
+    channel = api.post(
+        "/api/v1/communication/channels",
+        {"name": "hook", "kind": "webhook", "config": {"url": "https://h.example.com/x", "secret": "hunter2"}},
+        format="json",
+    ).json()["data"]
+    row = CommunicationChannel.objects.get(public_id=channel["id"])
+    page = staff.get(f"/admin/workflows/communicationchannel/{row.pk}/change/").content.decode()
+    assert "hunter2" not in page
+    # saving the form with the secret left empty keeps it
+    form = {"owner": user.pk, "name": "renamed", "kind": "webhook", "config": '{"url": "https://h.example.com/x"}'}
+    assert (
+        staff.post(f"/admin/workflows/communicationchannel/{row.pk}/change/", {**form, "secrets": ""}).status_code
+        == 302
+    )
+    row.refresh_from_db()
+    assert row.name == "renamed" and row.secrets == {"secret": "hunter2"}
+
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": 1}}]}})
+    credential = google_credential_set(
+        app=App.objects.get(sid=app["sid"]), refresh_token="1//very-secret", client_id="c"
+    )
+    page = staff.get(f"/admin/workflows/googlecredential/{credential.pk}/change/").content.decode()
+    assert "1//very-secret" not in page
+    assert GoogleCredential.objects.get().refresh_token == "1//very-secret"

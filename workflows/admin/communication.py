@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.admin.secrets import ChannelForm
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
 from workflows.services.communication import delivery_retry
 
@@ -12,6 +13,7 @@ class CommunicationChannelAdmin(admin.ModelAdmin):
     search_fields = ["public_id", "name", "owner__email"]
     raw_id_fields = ["owner"]
     readonly_fields = ["public_id", "created_at"]
+    form = ChannelForm
 
 
 @admin.register(Registration)

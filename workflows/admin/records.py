@@ -4,6 +4,7 @@ from django.urls import path
 
 from stage.models import App
 from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.admin.secrets import GoogleCredentialForm
 from workflows.models import BillingItem, GoogleCredential, LedgerEvent, LedgerHead, PulseEvent
 from workflows.services.ledger import ledger_verify_app
 
@@ -63,3 +64,4 @@ class GoogleCredentialAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["app__sid", "client_id"]
     raw_id_fields = ["app"]
+    form = GoogleCredentialForm
