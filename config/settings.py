@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "stage",
     "published_api",
+    "published_api.compute",
+    "published_api.inference",
     "workflows",
 ]
 
@@ -212,3 +214,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+
+# --- @stage/compute and @stage/inference (issue 6) ---
+STAGE_COMPUTE_POOL_SIZE = env.int("STAGE_COMPUTE_POOL_SIZE", default=10)
+STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS = env.float("STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS", default=10.0)
+STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS = env.float("STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS", default=30.0)
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+OPENAI_DEFAULT_MODEL = env.str("OPENAI_DEFAULT_MODEL", default="gpt-4o-mini")
+STAGE_INFERENCE_TIMEOUT_SECONDS = env.float("STAGE_INFERENCE_TIMEOUT_SECONDS", default=60.0)

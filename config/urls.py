@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/stage/", include("stage.api.urls")),
     path("api/v1/stage/", include("workflows.api.stage_urls")),  # app runs, run detail
     path("api/v1/", include("workflows.api.urls")),  # run/<appSid>/<workflow>, communication/...
+    path("api/v1/stage/", include("published_api.compute.urls")),  # apps/<sid>/compute/{query,mutation,action}
+    path("api/v1/inference/", include("published_api.inference.urls")),  # chat, embed, images, usage
     path("s/", include("stage.preview.urls")),  # public preview pages (renders)
     path("stage/", include("published_api.urls")),  # published API backends: /stage/<appSid>/api[/...]
     path("api/query", convex.QueryView.as_view()),

@@ -96,6 +96,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
 class BridgeServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
+    request_queue_size = 256  # a backend may fire many calls at once (Promise.all of compute calls)
 
     def __init__(self, path: str, *, token: str, caller: Caller):
         self.token = token

@@ -27,7 +27,7 @@ HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "transfer-encoding", "upgrade", "content-length", "host",
 }  # fmt: skip
-INJECTED = {"x-stage-app", "x-stage-session"}
+INJECTED = {"x-stage-app", "x-stage-session", "x-stage-compute-token"}  # the last: compute calls (issue 6)
 RUNTIME_ERROR_HEADER = "x-stage-runtime-error"
 
 

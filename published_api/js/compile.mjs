@@ -24,6 +24,19 @@ function findFile(files, path) {
   return null;
 }
 
+// /app/compute/<module>.ts files are bundled with the backend and registered with @stage/compute.
+const COMPUTE_FILE = /^\/app\/compute\/([a-z][a-z0-9_]*)\.(ts|tsx|js|jsx|mjs)$/;
+function computePrelude(files) {
+  const modules = Object.keys(files).flatMap((path) => {
+    const match = COMPUTE_FILE.exec(path);
+    return match ? [[match[1], path]] : [];
+  });
+  if (!modules.length) return "";
+  const imports = modules.map(([, path], i) => `import * as compute${i} from ${JSON.stringify(path)};\n`).join("");
+  const names = modules.map(([name], i) => `${JSON.stringify(name)}: compute${i}`).join(", ");
+  return `${imports}import { registerComputeModules } from "@stage/compute";\nregisterComputeModules({ ${names} });\n`;
+}
+
 function sandboxPlugin(files, entrypoint) {
   return {
     name: "stage-sandbox",
@@ -55,7 +68,7 @@ function sandboxPlugin(files, entrypoint) {
         return { errors: [{ text: `Import not available to backends: ${args.path} (allowed: hono, @stage/*, node:*)` }] };
       });
       b.onLoad({ filter: /.*/, namespace: "stage" }, () => ({
-        contents: `import { start } from "@stage/__harness";\nstart(() => import(${JSON.stringify(entrypoint)}));\n`,
+        contents: computePrelude(files) + `import { start } from "@stage/__harness";\nstart(() => import(${JSON.stringify(entrypoint)}));\n`,
         loader: "js",
         resolveDir: "/",
       }));

@@ -4,8 +4,21 @@
 // the gateway understands, and routes the global fetch through the platform's egress bridge.
 import { Hono } from "hono";
 import { bridgedFetch, configureBridge } from "./bridge.js";
+import { runCompute } from "./stage_compute.js";
 
 const ERROR_HEADER = "x-stage-runtime-error";
+const COMPUTE_HEADER = "x-stage-compute-token"; // the platform calling a compute function (owners' REST API)
+
+async function computeCall(incoming) {
+  let reply;
+  try {
+    const { kind, module, fn, args } = await incoming.json();
+    reply = { ok: true, result: await runCompute(kind, module, fn, args) };
+  } catch (error) {
+    reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  return new Response(JSON.stringify(reply), { headers: { "content-type": "application/json" } });
+}
 const defaultHonoErrorHandler = new Hono().errorHandler;
 
 function failure(code, error) {
@@ -47,6 +60,7 @@ export function start(load) {
   Deno.serve(
     { path: servePath, onListen: () => console.log("stage-backend-ready") },
     async (incoming) => {
+      if (incoming.headers.get(COMPUTE_HEADER) === token) return computeCall(incoming);
       let app;
       try {
         app = await ready;

@@ -1,7 +1,144 @@
-// @stage/compute: calls cross the bridge; the platform side arrives with the compute issue.
+// @stage/compute: Convex-style functions (query / mutation / action) defined in /app/compute/<module>.ts and
+// bundled into the app's process, and the `compute` client that runs them. ctx.db calls cross the bridge into
+// a PostgreSQL transaction the platform keeps open for the function: read-only for a query, one serialized
+// all-or-nothing transaction for a mutation. Actions get ctx.runQuery / ctx.runMutation / fetch / inference.
 import { bridgeCall } from "./bridge.js";
+import { inference } from "./stage_inference.js";
 
-const call = (kind) => (module, fn, args) => bridgeCall(`compute.${kind}`, { module, fn, args: args ?? {} });
+const KIND = Symbol.for("stage.compute.kind");
+const registry = new Map();
 
-export const compute = { query: call("query"), mutation: call("mutation"), action: call("action") };
+function define(kind) {
+  return (definition) => {
+    const handler = typeof definition === "function" ? definition : definition?.handler;
+    if (typeof handler !== "function") throw new TypeError(`${kind}({ handler }) needs a handler function`);
+    return Object.freeze({ [KIND]: kind, handler });
+  };
+}
+
+export const query = define("query");
+export const mutation = define("mutation");
+export const action = define("action");
+
+export function registerComputeModules(modules) {
+  for (const [name, exports] of Object.entries(modules)) registry.set(name, exports);
+}
+
+function lookup(kind, module, fn) {
+  const exports = registry.get(module);
+  if (!exports) throw new Error(`Unknown compute module: ${module} (expected /app/compute/${module}.ts)`);
+  const definition = Object.hasOwn(exports, fn) ? exports[fn] : undefined;
+  if (!definition || !definition[KIND]) throw new Error(`Unknown compute function: ${module}.${fn}`);
+  if (definition[KIND] !== kind) throw new Error(`${module}.${fn} is a ${definition[KIND]}, not a ${kind}`);
+  return definition;
+}
+
+const plain = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
+// q => q.eq(q.field("a"), 1): builds the tree the platform compiles to SQL.
+const operand = (x) => (x && typeof x === "object" && x.__field !== undefined ? { field: x.__field } : { value: x ?? null });
+const compare = (op) => (a, b) => ({ op, args: [operand(a), operand(b)] });
+const Q = Object.freeze({
+  field: (path) => ({ __field: path }),
+  eq: compare("eq"), neq: compare("neq"), lt: compare("lt"), lte: compare("lte"), gt: compare("gt"), gte: compare("gte"),
+  and: (...args) => ({ op: "and", args }),
+  or: (...args) => ({ op: "or", args }),
+  not: (arg) => ({ op: "not", args: [arg] }),
+});
+
+class QueryBuilder {
+  constructor(db, table) {
+    this.db = db;
+    this.spec = { table, filter: null, order: "asc" };
+  }
+  filter(build) {
+    const next = build(Q);
+    this.spec.filter = this.spec.filter ? { op: "and", args: [this.spec.filter, next] } : next;
+    return this;
+  }
+  order(order) {
+    if (order !== "asc" && order !== "desc") throw new Error(`order() takes "asc" or "desc", got ${order}`);
+    this.spec.order = order;
+    return this;
+  }
+  run(extra) {
+    return this.db.call("query", { ...this.spec, ...extra });
+  }
+  async collect() {
+    return (await this.run({})).page;
+  }
+  async take(n) {
+    return (await this.run({ limit: n })).page;
+  }
+  async first() {
+    return (await this.run({ limit: 1 })).page[0] ?? null;
+  }
+  async unique() {
+    const page = (await this.run({ limit: 2 })).page;
+    if (page.length > 1) throw new Error(`unique() found more than one document in ${this.spec.table}`);
+    return page[0] ?? null;
+  }
+  paginate({ numItems, cursor } = {}) {
+    return this.run({ limit: numItems, cursor: cursor ?? null });
+  }
+  [Symbol.asyncIterator]() {
+    return this.collect().then((docs) => docs[Symbol.iterator]());
+  }
+}
+
+function database(txn, mode) {
+  const call = (action, args) => bridgeCall("compute.db", { txn, action, ...args });
+  const db = { call };
+  const writer = (name, fn) => (...args) => {
+    if (mode !== "mutation") throw new Error(`ctx.db.${name} is not allowed in a query: a query is read-only (use a mutation).`);
+    return fn(...args);
+  };
+  return {
+    get: (id) => call("get", { id }),
+    query: (table) => new QueryBuilder(db, table),
+    insert: writer("insert", (table, doc) => call("insert", { table, doc: plain(doc) })),
+    patch: writer("patch", (id, fields) => call("patch", { id, fields: plain(fields) })),
+    replace: writer("replace", (id, doc) => call("replace", { id, doc: plain(doc) })),
+    delete: writer("delete", (id) => call("delete", { id })),
+  };
+}
+
+async function inTransaction(mode, handler, args) {
+  const { txn } = await bridgeCall("compute.begin", { mode });
+  let result;
+  try {
+    result = plain(await handler({ db: database(txn, mode) }, args));
+  } catch (error) {
+    await bridgeCall("compute.end", { txn, commit: false }).catch(() => {});
+    throw error;
+  }
+  await bridgeCall("compute.end", { txn, commit: true });
+  return result;
+}
+
+const ref = (module, fn, args) =>
+  typeof module === "string" && module.includes(":") && (fn === undefined || typeof fn === "object")
+    ? [...module.split(":", 2), fn]
+    : [module, fn, args];
+
+async function run(kind, module, fn, args) {
+  const { handler } = lookup(kind, module, fn);
+  const input = plain(args ?? {});
+  if (kind !== "action") return inTransaction(kind, handler, input);
+  const ctx = {
+    runQuery: (m, f, a) => run("query", ...ref(m, f, a)),
+    runMutation: (m, f, a) => run("mutation", ...ref(m, f, a)),
+    runAction: (m, f, a) => run("action", ...ref(m, f, a)),
+    fetch: (...a) => globalThis.fetch(...a),
+    inference,
+  };
+  return plain(await handler(ctx, input));
+}
+
+export const compute = {
+  query: (module, fn, args) => run("query", module, fn, args),
+  mutation: (module, fn, args) => run("mutation", module, fn, args),
+  action: (module, fn, args) => run("action", module, fn, args),
+};
+export { run as runCompute };
 export default compute;

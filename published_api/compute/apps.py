@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ComputeConfig(AppConfig):
+    name = "published_api.compute"
+    label = "compute"
+    verbose_name = "Compute (per-app document store)"
+
+    def ready(self):
+        from published_api import bridge
+        from published_api.compute.bridge_ops import OPERATIONS
+
+        bridge.OPERATIONS.update(OPERATIONS)

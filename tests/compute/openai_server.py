@@ -1,0 +1,107 @@
+"""A real HTTP server on 127.0.0.1 speaking the OpenAI wire format (what the `openai` package sends and parses).
+
+/v1/chat/completions answers "Summary: <first words of the last message>", /v1/embeddings a 3-dimensional vector
+per input, /v1/images/generations one URL or b64 image. Errors in OpenAI's JSON shape: a key other than
+VALID_KEY is 401, model "rate-limited" is 429, model "broken" is 500. Every request is recorded.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VALID_KEY = "sk-test-local"
+
+
+def _error(status: int, message: str, kind: str) -> tuple[int, dict]:
+    return status, {"error": {"message": message, "type": kind, "param": None, "code": kind}}
+
+
+def _chat(body: dict) -> tuple[int, dict]:
+    last = str(body["messages"][-1]["content"])
+    text = "Summary: " + " ".join(last.split()[1:6])
+    return 200, {
+        "id": "chatcmpl-local",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": body["model"],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": sum(len(str(m["content"]).split()) for m in body["messages"]),
+            "completion_tokens": len(text.split()),
+            "total_tokens": 0,
+        },
+    }
+
+
+def _embed(body: dict) -> tuple[int, dict]:
+    inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    data = [
+        {"object": "embedding", "index": i, "embedding": [float(len(text)), float(len(text.split())), 0.5]}
+        for i, text in enumerate(inputs)
+    ]
+    tokens = sum(len(text.split()) for text in inputs)
+    return 200, {
+        "object": "list",
+        "data": data,
+        "model": body["model"],
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    }
+
+
+def _images(body: dict) -> tuple[int, dict]:
+    item = {"b64_json": "aW1hZ2U="} if body.get("response_format") == "b64_json" else {"url": "https://img.local/1.png"}
+    return 200, {"created": 1_700_000_000, "data": [item]}
+
+
+ROUTES = {"/v1/chat/completions": _chat, "/v1/embeddings": _embed, "/v1/images/generations": _images}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        route = ROUTES.get(self.path)
+        if self.headers.get("Authorization") != f"Bearer {VALID_KEY}":
+            status, payload = _error(401, "Incorrect API key provided.", "invalid_api_key")
+        elif route is None:
+            status, payload = _error(404, f"Unknown path {self.path}", "not_found")
+        elif body.get("model") == "rate-limited":
+            status, payload = _error(429, "Rate limit reached for requests.", "rate_limit_exceeded")
+        elif body.get("model") == "broken":
+            status, payload = _error(500, "The server had an error while processing your request.", "server_error")
+        else:
+            status, payload = route(body)
+        raw = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+class OpenAIServer:
+    def __init__(self):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.requests = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    @property
+    def requests(self) -> list:
+        return self.httpd.requests
+
+    def __enter__(self):
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
