@@ -18,7 +18,9 @@ class Who:
 
 
 def _upstream_error(provider: ProviderConfig, error: openai.OpenAIError) -> StageError:
-    detail = getattr(error, "message", None) or str(error)
+    body = getattr(error, "body", None)
+    detail = body.get("message") if isinstance(body, dict) and body.get("message") else None
+    detail = detail or getattr(error, "message", None) or str(error)
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderAuthFailed(f"Provider {provider.name} refused the API key: {detail}")
     if isinstance(error, openai.RateLimitError):
