@@ -86,13 +86,31 @@ class QueryBuilder {
   }
 }
 
-function database(txn, mode) {
-  const call = (action, args) => bridgeCall("compute.db", { txn, action, ...args });
-  const db = { call };
+// The transaction opens with the first ctx.db call (which carries `begin`); later calls wait for it.
+function transaction(mode) {
+  let opened = null;
+  const call = (action, args) => {
+    if (!opened) {
+      opened = bridgeCall("compute.db", { begin: mode, action, ...args });
+      return opened.then((reply) => reply.result);
+    }
+    return opened.then(({ txn }) => bridgeCall("compute.db", { txn, action, ...args })).then((reply) => reply.result);
+  };
+  const end = async (commit) => {
+    if (!opened) return;
+    const { txn } = await opened;
+    await bridgeCall("compute.end", { txn, commit });
+  };
+  return { call, end };
+}
+
+function database(tx, mode) {
+  const db = { call: tx.call };
   const writer = (name, fn) => (...args) => {
     if (mode !== "mutation") throw new Error(`ctx.db.${name} is not allowed in a query: a query is read-only (use a mutation).`);
     return fn(...args);
   };
+  const call = tx.call;
   return {
     get: (id) => call("get", { id }),
     query: (table) => new QueryBuilder(db, table),
@@ -104,15 +122,15 @@ function database(txn, mode) {
 }
 
 async function inTransaction(mode, handler, args) {
-  const { txn } = await bridgeCall("compute.begin", { mode });
+  const tx = transaction(mode);
   let result;
   try {
-    result = plain(await handler({ db: database(txn, mode) }, args));
+    result = plain(await handler({ db: database(tx, mode) }, args));
   } catch (error) {
-    await bridgeCall("compute.end", { txn, commit: false }).catch(() => {});
+    await tx.end(false).catch(() => {});
     throw error;
   }
-  await bridgeCall("compute.end", { txn, commit: true });
+  await tx.end(true);
   return result;
 }
 
