@@ -2,23 +2,56 @@
 
 The functions are JavaScript bundled into the app's process, so the platform asks that process: one local
 HTTP request on its serve socket carrying the process's own token (which no client knows; the gateway also
-strips the header), answered with {ok, result} or {ok: false, message}.
+strips the header), answered with {ok, result} or {ok: false, message}. A version with compute modules and no
+backend entrypoint gets a compute-only bundle (a stub entrypoint that answers 404), kept per version like
+backend bundles.
 """
 
 import json
 import re
+from pathlib import Path
 
 from published_api.bridge import Caller
-from published_api.compiler import bundle_for
+from published_api.compiler import REVISION, _compiler, bundle_dir, bundle_for, compile_error
 from published_api.compute.errors import ComputeError
 from published_api.runtime import supervisor
 from published_api.selectors import backend_target
-from stage.errors import ValidationFailed
-from stage.models import App, Channel
+from stage.errors import NotFound, ValidationFailed
+from stage.models import App, AppVersion, Channel
+from stage.selectors.apps import channel_version, version_files
 
 MODULE = re.compile(r"^[a-z][a-z0-9_]*$")
 FUNCTION = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,99}$")
 KINDS = ("query", "mutation", "action")
+STUB = "/__stage_compute_only.js"
+STUB_SOURCE = "export default { fetch: () => new Response('This app has no backend.', { status: 404 }) };\n"
+_compute_only: dict[str, Path] = {}
+
+
+def _compute_only_bundle(version: AppVersion) -> Path:
+    path = bundle_dir() / f"{version.sid}-compute-{REVISION}.js"
+    if _compute_only.get(version.sid) != path or not path.exists():
+        result = _compiler.compile(files={**version_files(version=version), STUB: STUB_SOURCE}, entrypoint=STUB)
+        if "error" in result:
+            raise compile_error(result["error"])
+        path.write_text(result["code"])
+        _compute_only[version.sid] = path
+    return path
+
+
+def _process(app: App, channel: str):
+    version = channel_version(app=app, channel=channel)
+    if version.backend_entrypoint:
+        target = backend_target(app_sid=app.sid, channel=channel)
+        key, caller = target.cache_key, Caller(app_sid=target.app_sid, session_id=target.session_id)
+        bundle = lambda: bundle_for(version=target.version)  # noqa: E731
+    elif version.compute_modules:
+        key = (app.sid, app.session.public_id, app.last_deployed_at, app.updated_at, version.sid, "compute")
+        caller = Caller(app_sid=app.sid, session_id=app.session.public_id)
+        bundle = lambda: _compute_only_bundle(version)  # noqa: E731
+    else:
+        raise NotFound(f"App {app.sid} has no compute modules.")
+    return supervisor.process_for(slot=(app.sid, channel), key=key, caller=caller, bundle=bundle)
 
 
 def compute_call(*, app: App, kind: str, module: str, fn: str, args: dict, channel: str = Channel.Name.PRODUCTION):
@@ -28,13 +61,9 @@ def compute_call(*, app: App, kind: str, module: str, fn: str, args: dict, chann
         raise ValidationFailed(f"Bad module name: {module!r} (snake_case)")
     if not FUNCTION.match(fn):
         raise ValidationFailed(f"Bad function name: {fn!r}")
-    target = backend_target(app_sid=app.sid, channel=channel)
-    process = supervisor.process_for(
-        slot=(target.app_sid, channel),
-        key=target.cache_key,
-        caller=Caller(app_sid=target.app_sid, session_id=target.session_id),
-        bundle=lambda: bundle_for(version=target.version),
-    )
+    if app.status != App.Status.ACTIVE:
+        raise NotFound("App not found")
+    process = _process(app, channel)
     body = json.dumps({"kind": kind, "module": module, "fn": fn, "args": args}).encode()
     headers = [("content-type", "application/json"), ("x-stage-compute-token", process.token)]
     reply = process.forward(method="POST", path="/__stage/compute", headers=headers, body=body)

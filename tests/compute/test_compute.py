@@ -241,3 +241,14 @@ def test_rest_needs_the_owner_and_a_valid_body(api, other_api, anon_api, app):
     for bad in ({"module": "tasks"}, {**body, "extra": 1}, {**body, "args": [1]}, {**body, "module": "Bad-Name"}):
         response = api.post(url, bad, format="json")
         assert response.status_code == 400 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.django_db
+def test_an_app_with_compute_modules_and_no_backend_is_callable_by_its_owner(api, user, client):
+    app = publish(user, {"/app/compute/tasks.ts": TASKS, "/app/index.html": "<p>hi</p>"}, name="no-backend")
+    doc_id = call(api, app, "mutation", "add", {"title": "solo"})
+    assert call(api, app, "query", "get", {"id": doc_id})["title"] == "solo"
+    assert client.get(f"/stage/{app.sid}/api/anything").status_code == 404
+    plain = publish(user, {"/app/index.html": "<p>hi</p>"}, name="plain")
+    response = rest(api, plain, "query", "tasks", "list")
+    assert response.status_code == 404 and "no compute modules" in response.json()["error"]["message"]
