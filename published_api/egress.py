@@ -90,6 +90,20 @@ class EgressResponse:
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
 
 
+_shared_client: httpx.Client | None = None
+
+
+def _client() -> httpx.Client:
+    """One client per process: building one loads the CA bundle (~50 ms). No keep-alive, because connections
+    go to pinned addresses and a pooled TLS connection must never serve another host name."""
+    global _shared_client
+    if _shared_client is None:
+        _shared_client = httpx.Client(
+            follow_redirects=False, trust_env=False, limits=httpx.Limits(max_keepalive_connections=0)
+        )
+    return _shared_client
+
+
 def allowed_pairs() -> set[str]:
     return {entry.strip().lower() for entry in settings.STAGE_EGRESS_ALLOW if entry.strip()}
 
@@ -165,7 +179,7 @@ def check_url(url: str) -> Target:
     return Target(url=url, scheme=parts.scheme, host=host, port=port, addresses=tuple(str(a) for a in addresses))
 
 
-def _pinned_request(client: httpx.Client, target: Target, method: str, headers: dict, body: bytes | None):
+def _pinned_request(target: Target, method: str, headers: dict, body: bytes | None, timeout: float):
     """A request to the checked address itself, with the original Host and TLS name."""
     parts = urlsplit(target.url)
     address = target.addresses[0]
@@ -175,7 +189,9 @@ def _pinned_request(client: httpx.Client, target: Target, method: str, headers: 
     host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     headers = {**headers, "Host": host_header}
-    return client.build_request(method, pinned, headers=headers, content=body, extensions=extensions)
+    return _client().build_request(
+        method, pinned, headers=headers, content=body, extensions=extensions, timeout=timeout
+    )
 
 
 def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
@@ -212,42 +228,42 @@ def egress_fetch(
     started = time.monotonic()
     status: int | str = "refused"
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            while True:
-                target = check_url(url)
-                request = _pinned_request(client, target, method, headers, body)
-                try:
-                    response = client.send(request, stream=True)
-                except httpx.TimeoutException:
-                    status = "timeout"
-                    raise EgressTimeout(f"{target.host} did not answer within {timeout:g} s.") from None
-                except httpx.HTTPError as exc:
-                    status = "error"
-                    raise EgressFailed(f"Could not reach {target.host}: {exc.__class__.__name__}.") from None
-                try:
-                    status = response.status_code
-                    location = response.headers.get("location")
-                    if status in _REDIRECTS and location:
-                        if len(redirects) >= max_redirects:
-                            raise EgressFailed(f"More than {max_redirects} redirects.")
-                        next_url = urljoin(url, location)
-                        if urlsplit(next_url).netloc != urlsplit(url).netloc:
-                            headers = {k: v for k, v in headers.items() if k.lower() not in ("authorization", "cookie")}
-                        if status == 303 or (status in (301, 302) and method not in ("GET", "HEAD")):
-                            method, body = "GET", None
-                        redirects.append(next_url)
-                        url = next_url
-                        continue
-                    content = _read_capped(response, max_bytes, deadline)
-                    return EgressResponse(
-                        status=status,
-                        headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in _HOP_HEADERS],
-                        body=content,
-                        url=url,
-                        redirects=redirects,
-                    )
-                finally:
-                    response.close()
+        client = _client()
+        while True:
+            target = check_url(url)
+            request = _pinned_request(target, method, headers, body, timeout)
+            try:
+                response = client.send(request, stream=True)
+            except httpx.TimeoutException:
+                status = "timeout"
+                raise EgressTimeout(f"{target.host} did not answer within {timeout:g} s.") from None
+            except httpx.HTTPError as exc:
+                status = "error"
+                raise EgressFailed(f"Could not reach {target.host}: {exc.__class__.__name__}.") from None
+            try:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status in _REDIRECTS and location:
+                    if len(redirects) >= max_redirects:
+                        raise EgressFailed(f"More than {max_redirects} redirects.")
+                    next_url = urljoin(url, location)
+                    if urlsplit(next_url).netloc != urlsplit(url).netloc:
+                        headers = {k: v for k, v in headers.items() if k.lower() not in ("authorization", "cookie")}
+                    if status == 303 or (status in (301, 302) and method not in ("GET", "HEAD")):
+                        method, body = "GET", None
+                    redirects.append(next_url)
+                    url = next_url
+                    continue
+                content = _read_capped(response, max_bytes, deadline)
+                return EgressResponse(
+                    status=status,
+                    headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in _HOP_HEADERS],
+                    body=content,
+                    url=url,
+                    redirects=redirects,
+                )
+            finally:
+                response.close()
     except httpx.TimeoutException:
         status = "timeout"
         raise EgressTimeout("The outbound request took too long.") from None

@@ -10,9 +10,21 @@ export function configureBridge(path, token) {
   channel.token = token;
 }
 
+// A full listen backlog answers EAGAIN (Deno: WouldBlock) at once; wait a little and try again.
+async function connectWithRetry() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await connect({ transport: "unix", path: channel.path });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.WouldBlock) || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 50)));
+    }
+  }
+}
+
 export async function bridgeCall(op, args) {
   if (!channel.path) throw new Error("The Stage bridge is not available in this process.");
-  const conn = await connect({ transport: "unix", path: channel.path });
+  const conn = await connectWithRetry();
   try {
     const line = encoder.encode(JSON.stringify({ token: channel.token, op, args }) + "\n");
     for (let written = 0; written < line.length; ) written += await conn.write(line.subarray(written));

@@ -63,3 +63,19 @@ def test_the_bridge_refuses_a_wrong_token_and_malformed_messages(client, user, b
     refused = _call(bridge, {"token": process.token, "op": "fetch", "args": {"url": "http://169.254.169.254/"}})
     assert refused["error"]["code"] == "EGRESS_REFUSED"
     assert _call(bridge, {**fetch, "token": process.token})["result"]["status"] == 404
+
+
+FAN_OUT = """export default { fetch: async (r: Request) => {
+  const url = new URL(r.url).searchParams.get("url")!;
+  const bodies = await Promise.all(Array.from({ length: 100 }, async (_, i) => (await fetch(`${url}?i=${i}`)).text()));
+  return new Response(String(bodies.filter((b) => b === "ok").length));
+} };"""
+
+
+@pytest.mark.django_db
+def test_a_hundred_bridge_calls_at_once_all_succeed(client, user, allow_local):
+    allow_local.routes["/n"] = (200, {}, b"ok")
+    app = publish(user, FAN_OUT)
+    response = client.get(f"/stage/{app.sid}/api/", {"url": allow_local.url("/n")})
+    assert response.content == b"100"
+    assert len(allow_local.requests) == 100
