@@ -162,3 +162,35 @@ def test_backends_call_inference_attributed_to_their_session_and_app(client, use
     assert response.json() == {
         "error": "Error: Provider openai answered 500: The server had an error while processing your request."
     }
+
+
+ACTIONS = """
+import { action } from "@stage/compute";
+export const ask = action({ handler: async (ctx, { question, url, key }) => {
+  const answer = await ctx.inference.chat({ messages: [{ role: "user", content: question }] });
+  const raw = await ctx.fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: question }] }) });
+  return { viaInference: answer.content[0].text, viaFetch: (await raw.json()).choices[0].message.content };
+} });
+"""
+
+
+@pytest.mark.django_db
+def test_an_action_calls_inference_and_fetch_through_egress(api, user, openai_env, settings):
+    settings.STAGE_EGRESS_ALLOW = [openai_env.base_url.split("/")[2]]
+    app = publish(user, {"/app/compute/assistant.ts": ACTIONS}, name="actions")
+    args = {
+        "question": "Summarize: egress and inference",
+        "url": f"{openai_env.base_url}/chat/completions",
+        "key": VALID_KEY,
+    }
+    response = api.post(
+        f"/api/v1/stage/apps/{app.sid}/compute/action",
+        {"module": "assistant", "fn": "ask", "args": args},
+        format="json",
+    )
+    assert response.json()["data"] == {
+        "viaInference": "Summary: egress and inference",
+        "viaFetch": "Summary: egress and inference",
+    }
+    assert Usage.objects.get(app_sid=app.sid).kind == "chat"
