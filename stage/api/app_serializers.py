@@ -5,7 +5,7 @@ import time
 
 from rest_framework import serializers
 
-from stage.api.serializers import StrictCharField, StrictSerializer
+from stage.api.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 from stage.models import App
 
 SERVER_OWNED = ("sid", "sessionId", "author", "createdAt", "updatedAt", "lastDeployedAt", "channels")
@@ -81,7 +81,7 @@ class AppListQuery(StrictSerializer):
 
 
 class AppDeployInput(StrictSerializer):
-    promote = serializers.BooleanField(required=False, default=False)
+    promote = StrictBooleanField(required=False, default=False)
 
 
 class PromoteInput(StrictSerializer):

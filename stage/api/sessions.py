@@ -1,6 +1,7 @@
 """REST views for sessions and everything inside them. Thin: parse, call a service or selector, present."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -23,6 +24,11 @@ class SessionPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """A malformed limit is a 400, not silently the default."""
+        limit = positive_int_param(request, self.page_size_query_param)
+        return self.page_size if limit is None else min(limit, self.max_page_size)
+
 
 class SessionScopedView(APIView):
     """A view under /sessions/<sessionId>/: the session is the caller's own, or the answer is 404."""
@@ -42,6 +48,15 @@ def positive_int_param(request, name: str) -> int | None:
     return int(raw)
 
 
+def bool_param(request, name: str) -> bool:
+    raw = request.query_params.get(name)
+    if raw in (None, "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ValidationFailed(f"{name} must be true or false", details={name: ["Expected true, false, 1 or 0."]})
+
+
 class SessionListCreateView(APIView):
     @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionIdOutput}, summary="Create a session")
     def post(self, request):
@@ -49,7 +64,21 @@ class SessionListCreateView(APIView):
         session = session_create(owner=request.user, name=data.get("name"))
         return Response({"id": session.public_id}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.SessionOutput(many=True), summary="List the caller's sessions, newest first")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str, description="The `next` or `previous` cursor of an earlier page."),
+            OpenApiParameter("limit", int, description="Sessions per page (at most 200)."),
+        ],
+        responses=inline_serializer(
+            "SessionPage",
+            fields={
+                "next": drf_serializers.CharField(allow_null=True),
+                "previous": drf_serializers.CharField(allow_null=True),
+                "results": s.SessionOutput(many=True),
+            },
+        ),
+        summary="List the caller's sessions, newest first",
+    )
     def get(self, request):
         paginator = SessionPagination()
         page = paginator.paginate_queryset(selectors.session_list(owner=request.user), request, view=self)
@@ -72,7 +101,7 @@ class SessionFilesView(SessionScopedView):
         summary="The latest version of every file",
     )
     def get(self, request, session_id):
-        with_content = request.query_params.get("content") in ("1", "true")
+        with_content = bool_param(request, "content")
         return Response(selectors.current_files(session=self.session(), with_content=with_content))
 
 
