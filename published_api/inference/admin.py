@@ -10,6 +10,9 @@ from stage.admin.readonly import ReadOnlyAdminMixin
 
 
 class ProviderForm(forms.ModelForm):
+    base_url = forms.URLField(
+        max_length=500, assume_scheme="https", help_text=Provider._meta.get_field("base_url").help_text
+    )
     api_key = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),

@@ -252,3 +252,19 @@ def test_an_app_with_compute_modules_and_no_backend_is_callable_by_its_owner(api
     plain = publish(user, {"/app/index.html": "<p>hi</p>"}, name="plain")
     response = rest(api, plain, "query", "tasks", "list")
     assert response.status_code == 404 and "no compute modules" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_belongs_to_the_app_that_opened_it():
+    from published_api.compute import store
+    from stage.errors import NotFound
+
+    txn = store.begin(app_sid="app_a", mode="mutation")
+    try:
+        with pytest.raises(NotFound):
+            store.op(app_sid="app_b", args={"txn": txn, "action": "insert", "table": "t", "doc": {}})
+        with pytest.raises(NotFound):
+            store.end(app_sid="app_b", txn_id=txn, commit=True)
+    finally:
+        store.end(app_sid="app_a", txn_id=txn, commit=False)
+    store.close_idle_connections()
