@@ -4,6 +4,9 @@ With no environment at all Stage runs embedded: SQLite, Celery tasks in-process,
 `DATABASE_URL` switches to PostgreSQL, `REDIS_URL` to a real Celery broker and a shared cache.
 """
 
+import tempfile
+from pathlib import Path
+
 from config.env import BASE_DIR, env
 
 # --- Core ----------------------------------------------------------------------------------------------
@@ -174,7 +177,10 @@ STAGE_EGRESS_MAX_REDIRECTS = env.int("STAGE_EGRESS_MAX_REDIRECTS", default=5)
 STAGE_DENO = env("STAGE_DENO", default=str(BASE_DIR / "node_modules" / ".bin" / "deno"))
 STAGE_BACKEND_NODE = env("STAGE_BACKEND_NODE", default="node")
 # Sockets, bundles and Deno's cache live here; one sub-directory per backend process.
-STAGE_BACKEND_RUNTIME_DIR = env("STAGE_BACKEND_RUNTIME_DIR", default="/tmp/stage-backends")
+# Kept short (Unix socket paths are limited to 108 bytes); the runtime creates it private (0700).
+STAGE_BACKEND_RUNTIME_DIR = env(
+    "STAGE_BACKEND_RUNTIME_DIR", default=str(Path(tempfile.gettempdir()) / "stage-backends")
+)
 # A request running longer than this gets 504 and its app's Deno process is SIGKILLed (a spinning isolate ignores TERM).
 STAGE_BACKEND_DEADLINE_SECONDS = env.float("STAGE_BACKEND_DEADLINE_SECONDS", default=10.0)
 STAGE_BACKEND_MEMORY_MB = env.int("STAGE_BACKEND_MEMORY_MB", default=128)

@@ -63,7 +63,7 @@ class BackendProcess:
         self.key = key
         self.caller = caller
         root = Path(settings.STAGE_BACKEND_RUNTIME_DIR)
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.dir = Path(f"{root}/p-{caller.app_sid}-{secrets.token_hex(4)}")
         self.dir.mkdir(mode=0o700)
         self.serve_path = str(self.dir / "serve.sock")
