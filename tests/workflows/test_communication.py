@@ -153,6 +153,8 @@ def test_channel_secrets_are_write_only_and_config_is_validated(api, anon_api):
         {"name": "x", "kind": "webhook", "config": {"url": "ftp://h.example.com", "secret": "s"}},
         {"name": "x", "kind": "slack", "config": {"webhookUrl": "https://hooks.slack.com/x", "extra": 1}},
         {"name": "x", "kind": "email", "config": {"from": "not an email"}},
+        {"name": 0, "kind": "email", "config": {}},
+        {"name": "x", "kind": "email", "config": {"from": 7}},
     ]
     for body in bad:
         assert error_of(api.post(f"{COMM}/channels", body, format="json"))[:2] == (400, "VALIDATION_ERROR"), body

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from stage.api.serializers import StrictSerializer
+from stage.api.serializers import StrictCharField, StrictSerializer
 
 
 class RunInput(StrictSerializer):
@@ -8,14 +8,14 @@ class RunInput(StrictSerializer):
 
 
 class ChannelCreateInput(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     kind = serializers.ChoiceField(choices=["email", "slack", "webhook"])
     config = serializers.DictField(required=False, default=dict)
 
 
 class RegistrationCreateInput(StrictSerializer):
-    appSid = serializers.CharField(max_length=64)
-    channelId = serializers.CharField(max_length=64)
+    appSid = StrictCharField(max_length=64)
+    channelId = StrictCharField(max_length=64)
 
 
 # --- Outputs (documentation of workflows.presenters' shapes) -------------------------------------------
