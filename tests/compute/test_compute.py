@@ -5,6 +5,8 @@ import pytest
 from published_api.compute.models import ComputeDocument
 from tests.published_api.apps import publish
 
+pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
+
 TASKS = """
 import { query, mutation, action } from "@stage/compute";
 

@@ -7,6 +7,8 @@ import pytest
 from published_api.inference.models import Usage
 from tests.published_api.apps import publish
 
+pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "summarize_documents" / "app"
 
 

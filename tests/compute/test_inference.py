@@ -175,6 +175,7 @@ export const ask = action({ handler: async (ctx, { question, url, key }) => {
 """
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_an_action_calls_inference_and_fetch_through_egress(api, user, openai_env, settings):
     settings.STAGE_EGRESS_ALLOW = [openai_env.base_url.split("/")[2]]
