@@ -37,6 +37,7 @@ class Transaction:
     mode: str
     app_sid: str
     lock: threading.Lock = field(default_factory=threading.Lock)
+    last_used: float = field(default_factory=time.monotonic)
 
 
 class _Pool:
@@ -107,9 +108,22 @@ _open: dict[str, Transaction] = {}
 _open_lock = threading.Lock()
 
 
+def _sweep_abandoned() -> None:
+    """Transactions whose process stopped calling (killed mid-function): PostgreSQL has ended them by now;
+    close their connections and give their pool slots back."""
+    limit = time.monotonic() - settings.STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS - 1
+    with _open_lock:
+        stale = [txn_id for txn_id, txn in _open.items() if txn.last_used < limit]
+        abandoned = [_open.pop(txn_id) for txn_id in stale]
+    for txn in abandoned:
+        txn.conn.close()
+        _pool.release(txn.conn)
+
+
 def begin(*, app_sid: str, mode: str) -> str:
     if mode not in ("query", "mutation"):
         raise ValidationFailed("mode is query or mutation")
+    _sweep_abandoned()
     conn = _pool.acquire()
     try:
         if mode == "query":
@@ -155,6 +169,7 @@ def _txn(app_sid: str, txn_id) -> Transaction:
     txn = _open.get(str(txn_id))
     if txn is None or txn.app_sid != app_sid:
         raise NotFound("No such transaction (it ended or timed out).")
+    txn.last_used = time.monotonic()
     return txn
 
 

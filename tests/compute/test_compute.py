@@ -1,5 +1,7 @@
 """@stage/compute end to end: functions bundled into the app's process, ctx.db over the PostgreSQL store."""
 
+import time
+
 import pytest
 
 from published_api.compute.models import ComputeDocument
@@ -270,3 +272,22 @@ def test_a_transaction_belongs_to_the_app_that_opened_it():
     finally:
         store.end(app_sid="app_a", txn_id=txn, commit=False)
     store.close_idle_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_abandoned_transaction_gives_back_its_lock_and_pool_slot(settings):
+    from published_api.compute import store
+
+    settings.STAGE_COMPUTE_POOL_SIZE = 1
+    settings.STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS = 0.5
+    settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS = 5
+    store._pool._slots = None  # the pool sizes itself from settings on first use
+    try:
+        store.begin(app_sid="app_gone", mode="mutation")  # its process dies: never ended
+        time.sleep(2)  # PostgreSQL ends the idle transaction; the next begin sweeps it
+        txn = store.begin(app_sid="app_gone", mode="mutation")
+        store.op(app_sid="app_gone", args={"txn": txn, "action": "insert", "table": "t", "doc": {"ok": True}})
+        store.end(app_sid="app_gone", txn_id=txn, commit=True)
+    finally:
+        store.close_idle_connections()
+        store._pool._slots = None
