@@ -53,7 +53,7 @@ def gunicorn(workers: int = 2, extra_env: dict | None = None):
     """Serve Stage under gunicorn on a free loopback port; yield its base URL."""
     port = free_port()
     # Benchmarks measure throughput, so the per-key rate limit is off unless the caller sets one.
-    env = {"STAGE_RATE_LIMIT_PER_KEY": "off", **os.environ, **(extra_env or {})}
+    env = {"STAGE_RATE_LIMIT_PER_KEY": "off", "DJANGO_SECURE_SSL_REDIRECT": "false", **os.environ, **(extra_env or {})}
     env.update({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret"})
     command = [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)

@@ -203,6 +203,30 @@ STAGE_APP_LIMITS = {
     "workflow_runs": env("STAGE_APP_LIMIT_WORKFLOW_RUNS", default="600/min"),
 }
 
+# --- Production profile (issue 9) ----------------------------------------------------------------------
+
+# Request ids, JSON logs and Prometheus metrics (stage/observability.py); the middleware runs first to time everything.
+MIDDLEWARE.insert(0, "stage.observability.ObservabilityMiddleware")
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto; plain-HTTP loopback setups turn the redirect off.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^api/health$", r"^metrics$"]  # probes and scrapers speak plain HTTP inside
+# Start small, raise to a year once HTTPS is known good everywhere (HSTS cannot be taken back quickly).
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []  # preload is an opt-in
+# Several models have a `status`; name each enum so the schema (and `check --deploy`) has no collisions.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AppStatusEnum": ["active", "archived"],
+    "RunStatusEnum": ["queued", "running", "succeeded", "failed"],
+    "RenderStatusEnum": ["queued", "building", "ready", "failed"],
+    "DeliveryStatusEnum": ["queued", "sending", "delivered", "failed"],
+}
+# "json": one JSON object per line with the request id (the default with DEBUG off); "text" for humans.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+
 # --- Static files, i18n --------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -230,3 +254,10 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
 OPENAI_DEFAULT_MODEL = env.str("OPENAI_DEFAULT_MODEL", default="gpt-4o-mini")
 STAGE_INFERENCE_TIMEOUT_SECONDS = env.float("STAGE_INFERENCE_TIMEOUT_SECONDS", default=60.0)
+# Issue 9: every line carries the request id; JSON lines in production (LOG_FORMAT).
+LOGGING["filters"] = {"request_id": {"()": "stage.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "stage.observability.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from stage import observability
 from stage.api import errors as api_errors
 from stage.api.health import health
 from stage.convex import views as convex
@@ -12,6 +13,7 @@ register_converter(PublicIdConverter, "id")  # <id:...>: public ids in URLs; a m
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/health", health),
+    path("metrics", observability.metrics),  # Prometheus; keep it off the public internet at the proxy
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/stage/", include("stage.api.urls")),

@@ -7,3 +7,6 @@ class StageConfig(AppConfig):
 
     def ready(self):
         from stage.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from stage.observability import connect_celery_signals
+
+        connect_celery_signals()  # request ids into tasks, task outcomes into metrics

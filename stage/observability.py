@@ -1,0 +1,121 @@
+"""Request ids, structured JSON logs and Prometheus metrics.
+
+Every request gets an id (the caller's `X-Request-ID` when it is sane, else a new one); it is returned in
+the response, stamped on every log line, and carried in Celery task headers so a task's logs share it.
+Metrics: requests and latencies by route, task outcomes, sandbox kills; served at /metrics. Under several
+gunicorn workers set PROMETHEUS_MULTIPROC_DIR so every process's samples are summed.
+"""
+
+import contextvars
+import json
+import logging
+import os
+import re
+import time
+import uuid
+
+from django.http import HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+HEADER = "X-Request-ID"
+
+REQUESTS = Counter(
+    "stage_http_requests_total", "HTTP requests by route, method and status.", ["route", "method", "status"]
+)
+LATENCY = Histogram(
+    "stage_http_request_duration_seconds",
+    "HTTP request latency by route.",
+    ["route", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+TASKS = Counter("stage_celery_tasks_total", "Celery task outcomes.", ["task", "outcome"])
+SANDBOX_KILLS = Counter("stage_sandbox_kills_total", "Backend sandbox processes killed, by reason.", ["reason"])
+
+
+def current_request_id() -> str:
+    return request_id_var.get()
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, and the exception if any."""
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "requestId": getattr(record, "request_id", request_id_var.get()),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def _route(request) -> str:
+    """The URL pattern, not the URL: ids must not explode the metric's cardinality."""
+    match = getattr(request, "resolver_match", None)
+    return match.route if match is not None and match.route else "unmatched"
+
+
+class ObservabilityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(HEADER, "")
+        request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        request.request_id = request_id
+        start = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        route, method = _route(request), request.method
+        LATENCY.labels(route, method).observe(time.perf_counter() - start)
+        REQUESTS.labels(route, method, str(response.status_code)).inc()
+        response[HEADER] = request_id
+        return response
+
+
+def metrics(request):
+    """Prometheus text exposition: this process's registry, or every process's under PROMETHEUS_MULTIPROC_DIR."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+# --- Celery: the request id travels in task headers; outcomes are counted ------------------------------
+
+
+def connect_celery_signals() -> None:
+    from celery import signals
+
+    @signals.before_task_publish.connect(weak=False)
+    def _stamp(headers=None, **kwargs):
+        if headers is not None and request_id_var.get() != "-":
+            headers.setdefault("stage_request_id", request_id_var.get())
+
+    @signals.task_prerun.connect(weak=False)
+    def _adopt(task=None, **kwargs):
+        request_id = getattr(task.request, "stage_request_id", None) or request_id_var.get()
+        task._stage_token = request_id_var.set(request_id if request_id != "-" else f"task-{task.request.id}")
+
+    @signals.task_postrun.connect(weak=False)
+    def _release(task=None, state=None, **kwargs):
+        TASKS.labels(task.name, (state or "unknown").lower()).inc()
+        token = getattr(task, "_stage_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+            task._stage_token = None
