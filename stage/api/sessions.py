@@ -3,12 +3,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from stage import presenters, selectors
 from stage.api import serializers as s
+from stage.api.pagination import NewestFirstPagination
 from stage.errors import ValidationFailed
 from stage.models import Session
 from stage.services.files import file_write, files_push
@@ -16,18 +16,6 @@ from stage.services.renders import render_trigger
 from stage.services.scopes import google_scopes_set
 from stage.services.sessions import session_create, session_touch
 from stage.services.snapshots import snapshot_create, snapshot_restore
-
-
-class SessionPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "limit"
-    max_page_size = 200
-
-    def get_page_size(self, request):
-        """A malformed limit is a 400, not silently the default."""
-        limit = positive_int_param(request, self.page_size_query_param)
-        return self.page_size if limit is None else min(limit, self.max_page_size)
 
 
 class SessionScopedView(APIView):
@@ -80,7 +68,7 @@ class SessionListCreateView(APIView):
         summary="List the caller's sessions, newest first",
     )
     def get(self, request):
-        paginator = SessionPagination()
+        paginator = NewestFirstPagination()
         page = paginator.paginate_queryset(selectors.session_list(owner=request.user), request, view=self)
         return paginator.get_paginated_response([presenters.session_summary(session) for session in page])
 

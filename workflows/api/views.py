@@ -5,11 +5,11 @@ import re
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from stage.api.envelope import error_body
+from stage.api.pagination import NewestFirstPagination
 from stage.api.serializers import validated
 from stage.errors import Conflict, ValidationFailed
 from stage.selectors import app_get
@@ -90,13 +90,6 @@ class RunWorkflowView(APIView):
         return answer_response(run_answer(run=run), run.public_id)
 
 
-class RunPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "limit"
-    max_page_size = 200
-
-
 class AppRunsView(APIView):
     @extend_schema(responses=s.RunSummaryOutput(many=True), summary="List an app's workflow runs, newest first")
     def get(self, request, sid):
@@ -104,7 +97,7 @@ class AppRunsView(APIView):
         runs = selectors.run_list(
             app=app, workflow=request.query_params.get("workflow"), status=request.query_params.get("status")
         )
-        paginator = RunPagination()
+        paginator = NewestFirstPagination()
         page = paginator.paginate_queryset(runs, request, view=self)
         return paginator.get_paginated_response([presenters.run_summary(run) for run in page])
 
