@@ -117,3 +117,14 @@ def test_an_unset_app_quota_is_unlimited():
 def test_a_cache_outage_fails_open(api):
     for _ in range(3):
         assert api.get("/api/v1/stage/sessions").status_code == 200
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+@pytest.mark.parametrize(
+    "url", ["/api/mutation", "/api/v1/stage/sessions", "/api/v1/communication/channels"], ids=["convex", "rest", "wf"]
+)
+def test_a_body_over_the_cap_is_413_on_every_json_endpoint(api, url):
+    response = api.post(url, {"path": "stage:createSession", "args": {"name": "x" * 2000}}, format="json")
+    assert response.status_code == 413
+    body = response.json()
+    assert (body.get("error") or body)["code"] == "PAYLOAD_TOO_LARGE"
