@@ -1,14 +1,13 @@
 """REST views for sessions and everything inside them. Thin: parse, call a service or selector, present."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers as drf_serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from stage import presenters, selectors
 from stage.api import serializers as s
-from stage.api.pagination import NewestFirstPagination
+from stage.api.pagination import NewestFirstPagination, page_of
 from stage.errors import ValidationFailed
 from stage.models import Session
 from stage.services.files import file_write, files_push
@@ -57,14 +56,7 @@ class SessionListCreateView(APIView):
             OpenApiParameter("cursor", str, description="The `next` or `previous` cursor of an earlier page."),
             OpenApiParameter("limit", int, description="Sessions per page (at most 200)."),
         ],
-        responses=inline_serializer(
-            "SessionPage",
-            fields={
-                "next": drf_serializers.CharField(allow_null=True),
-                "previous": drf_serializers.CharField(allow_null=True),
-                "results": s.SessionOutput(many=True),
-            },
-        ),
+        responses=page_of("SessionPage", s.SessionOutput),
         summary="List the caller's sessions, newest first",
     )
     def get(self, request):
