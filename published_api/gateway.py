@@ -21,7 +21,9 @@ from published_api.runtime import supervisor
 from published_api.selectors import backend_target
 from stage.api.envelope import error_body
 from stage.errors import PayloadTooLarge, StageError
+from stage.limits import app_quota
 from stage.models import Channel
+from stage.observability import current_request_id
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -78,7 +80,10 @@ def _response(reply) -> HttpResponse:
 
 
 def _error(error: StageError) -> JsonResponse:
-    return JsonResponse(error_body(error.code, error.message, error.details), status=int(error.status_code))
+    retry = {"Retry-After": str(error.retry_after)} if getattr(error, "retry_after", None) else None
+    return JsonResponse(
+        error_body(error.code, error.message, error.details), status=int(error.status_code), headers=retry
+    )
 
 
 @csrf_exempt
@@ -86,6 +91,7 @@ def gateway(request, app_sid: str, path: str = ""):
     channel = Channel.Name.PREVIEW if request.headers.get("x-stage-channel") == "preview" else Channel.Name.PRODUCTION
     try:
         target = backend_target(app_sid=app_sid, channel=channel)
+        app_quota(target.app_sid, "backend_requests")
         body = _read_body(request)
         caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
         process = supervisor.process_for(
@@ -96,6 +102,8 @@ def gateway(request, app_sid: str, path: str = ""):
         )
         query = request.META.get("QUERY_STRING", "")
         headers = [*_request_headers(request), ("x-stage-app", caller.app_sid), ("x-stage-session", caller.session_id)]
+        # the platform's request id, not a second copy of the caller's header, so backend logs can quote it
+        headers = [h for h in headers if h[0].lower() != "x-request-id"] + [("x-request-id", current_request_id())]
         reply = process.forward(
             method=request.method,
             path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),

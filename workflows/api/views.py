@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from stage.api.envelope import error_body
-from stage.api.pagination import NewestFirstPagination
+from stage.api.pagination import NewestFirstPagination, page_of
 from stage.api.serializers import validated
 from stage.errors import Conflict, ValidationFailed
+from stage.limits import app_quota
 from stage.selectors import app_get
 from workflows import presenters, selectors
 from workflows.api import serializers as s
@@ -70,6 +71,7 @@ class RunWorkflowView(APIView):
         dry_run, is_async = _flag(request, "dryRun"), _flag(request, "async")
         key = _idempotency_key(request)
         app = app_get(sid=app_sid, owner=request.user)
+        app_quota(app.sid, "workflow_runs")
         run, created = run_start(
             app=app,
             caller=request.user,
@@ -91,7 +93,9 @@ class RunWorkflowView(APIView):
 
 
 class AppRunsView(APIView):
-    @extend_schema(responses=s.RunSummaryOutput(many=True), summary="List an app's workflow runs, newest first")
+    @extend_schema(
+        responses=page_of("RunPage", s.RunSummaryOutput), summary="List an app's workflow runs, newest first"
+    )
     def get(self, request, sid):
         app = app_get(sid=sid, owner=request.user)
         runs = selectors.run_list(
