@@ -22,6 +22,7 @@ from django.conf import settings
 
 from published_api.egress import egress_fetch
 from stage.errors import StageError
+from stage.limits import app_quota
 
 logger = logging.getLogger(__name__)
 MAX_LINE = 16 * 1024 * 1024 * 4 // 3 + 64 * 1024  # a base64 request body at the request cap, plus headers
@@ -34,6 +35,7 @@ class Caller:
 
 
 def _op_fetch(caller: Caller, args: dict) -> dict:
+    app_quota(caller.app_sid, "outbound_fetches")
     body = base64.b64decode(args["body"]) if args.get("body") else None
     headers = {str(k): str(v) for k, v in args.get("headers") or []}
     response = egress_fetch(

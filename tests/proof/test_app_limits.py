@@ -43,3 +43,17 @@ def test_an_apps_gateway_requests_past_its_limit_are_429_in_the_envelope(client,
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "RATE_LIMITED"
     assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_an_apps_outbound_fetches_past_its_limit_are_refused_before_any_connection(settings):
+    from published_api.bridge import Caller, dispatch
+
+    cache.clear()
+    settings.STAGE_APP_LIMITS = {"outbound_fetches": "1/min"}
+    caller = Caller(app_sid="app_fetcher", session_id="k1")
+    # the first is charged and then refused by egress (loopback is private); the second never gets that far
+    first = dispatch(caller, {"op": "fetch", "args": {"url": "http://127.0.0.1:9/"}})
+    assert first["ok"] is False and first["error"]["code"] != "RATE_LIMITED"
+    second = dispatch(caller, {"op": "fetch", "args": {"url": "http://127.0.0.1:9/"}})
+    assert second == {"ok": False, "error": {"code": "RATE_LIMITED", "message": second["error"]["message"]}}
+    assert "outbound fetches" in second["error"]["message"]
