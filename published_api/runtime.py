@@ -27,6 +27,7 @@ from django.conf import settings
 
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
+from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
@@ -189,6 +190,7 @@ class BackendProcess:
         except TimeoutError:
             conn.close()
             logger.warning("backend %s: deadline of %ss exceeded, killing it", self.caller.app_sid, deadline)
+            SANDBOX_KILLS.labels("deadline").inc()
             self.kill()
             raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
         except (OSError, http.client.HTTPException):
@@ -196,6 +198,7 @@ class BackendProcess:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(0.05)  # let a dying process finish dying so the next request restarts it
             if not self.alive():
+                SANDBOX_KILLS.labels("crashed").inc()
                 raise BackendCrashed(f"The backend process crashed (exit status {self.proc.returncode}).") from None
             raise BackendCrashed("The backend closed the connection.") from None
         finally:
