@@ -9,18 +9,18 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed
+from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed, wrk
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 REQUESTS = 300
-THROUGHPUT_SECONDS = 3.0
+WRK_SECONDS = 4
 APPS = 50
 HEALTH = """import { Hono } from "hono";
 const app = new Hono();
@@ -35,24 +35,6 @@ def publish(client: httpx.Client, tag: str) -> tuple[str, str]:
     published = client.post("/apps", json={"sessionId": session, "name": f"bench-{tag}"})
     published.raise_for_status()
     return session, published.json()["data"]["sid"]
-
-
-def throughput(url: str, threads: int = 4) -> float:
-    count = [0] * threads
-    stop = time.monotonic() + THROUGHPUT_SECONDS
-
-    def worker(i):
-        with httpx.Client() as web:
-            while time.monotonic() < stop:
-                web.get(url).raise_for_status()
-                count[i] += 1
-
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return sum(count) / THROUGHPUT_SECONDS
 
 
 def rss_kb(pid: int) -> int:
@@ -87,38 +69,26 @@ def main() -> None:
     ):
         session, sid = publish(api, "warm")
         url = f"{base}/stage/{sid}/api/health"
-        gateway_runs, direct_runs, rps_runs = [], [], []
+        gateway_runs, direct_runs, rps_runs, floor_runs = [], [], [], []
         with httpx.Client() as web:
             for _ in range(20):  # both gunicorn workers start their process and compile
                 web.get(url).raise_for_status()
-            sockets = sorted(Path(runtime_dir).glob(f"p-{sid}-*/serve.sock"))
-            with httpx.Client(transport=httpx.HTTPTransport(uds=str(sockets[0]))) as direct:
-                for _ in range(RUNS):
-                    gateway_runs.append(
-                        median_ms([timed(lambda: web.get(url).raise_for_status()) for _ in range(REQUESTS)])
-                    )
-                    direct_runs.append(
-                        median_ms(
-                            [
-                                timed(lambda: direct.get("http://backend/health").raise_for_status())
-                                for _ in range(REQUESTS)
-                            ]
-                        )
-                    )
-                    rps_runs.append(throughput(url))
-            floor_url = f"{base}/api/health"
-            floor = statistics.median(
-                [
-                    median_ms([timed(lambda: web.get(floor_url).raise_for_status()) for _ in range(REQUESTS)])
-                    for _ in range(3)
-                ]
-            )
+        sockets = sorted(Path(runtime_dir).glob(f"p-{sid}-*/serve.sock"))
+        direct_url = "http://backend/health"
+        with httpx.Client(transport=httpx.HTTPTransport(uds=str(sockets[0]))) as direct:
+            for _ in range(RUNS):
+                # Latency: wrk with one connection, so requests never queue behind each other.
+                gateway_runs.append(wrk(url, connections=1, seconds=WRK_SECONDS)[1])
+                # The same bundle straight from its Deno process (a Python client: wrk cannot speak Unix sockets).
+                direct_runs.append(median_ms([timed(partial(direct.get, direct_url)) for _ in range(REQUESTS)]))
+                rps_runs.append(wrk(url, connections=4, seconds=WRK_SECONDS)[0])
+                floor_runs.append(wrk(f"{base}/api/health", connections=1, seconds=WRK_SECONDS)[1])
         gateway, direct_ms = statistics.median(gateway_runs), statistics.median(direct_runs)
-        report("warm GET /stage/<sid>/api/health, median", gateway, "ms", "<= 5 ms")
-        report("same bundle, its Deno process directly, median", direct_ms, "ms")
+        report("warm GET /stage/<sid>/api/health, median (wrk, 1 connection)", gateway, "ms", "<= 5 ms")
+        report("same bundle, its Deno process directly, median (httpx)", direct_ms, "ms")
         report("gateway overhead ratio (gateway / direct)", gateway / direct_ms, "x")
-        report("warm throughput, 4 client threads", statistics.median(rps_runs), "req/s", ">= 300/s")
-        report("floor: GET /api/health on the same gunicorn, median", floor, "ms")
+        report("warm throughput (wrk, 4 connections)", statistics.median(rps_runs), "req/s", ">= 300/s")
+        report("floor: GET /api/health on the same gunicorn, median (wrk)", statistics.median(floor_runs), "ms")
 
         first = []
         for run in range(max(RUNS, 9)):

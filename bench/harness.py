@@ -4,6 +4,8 @@ Benchmarks print figures; they are not tests and never fail a build.
 """
 
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -72,6 +74,21 @@ def gunicorn(workers: int = 2, extra_env: dict | None = None):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def wrk(url: str, *, connections: int, seconds: int = 4) -> tuple[float, float]:
+    """Drive a URL with wrk (a C load generator that leaves the CPU to the server); return (req/s, p50 ms)."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed for this figure: apt-get install -y wrk")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups()
+    p50 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"wrk saw {errors.group(1)} failed responses from {url}")
+    return rps, p50
 
 
 def timed(function) -> float:
