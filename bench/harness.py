@@ -54,8 +54,14 @@ def free_port() -> int:
 def gunicorn(workers: int = 2, extra_env: dict | None = None):
     """Serve Stage under gunicorn on a free loopback port; yield its base URL."""
     port = free_port()
-    # Benchmarks measure throughput, so the per-key rate limit is off unless the caller sets one.
-    env = {"STAGE_RATE_LIMIT_PER_KEY": "off", "DJANGO_SECURE_SSL_REDIRECT": "false", **os.environ, **(extra_env or {})}
+    # Benchmarks measure throughput, so rate limits are off unless the caller sets them.
+    unlimited = {
+        "STAGE_RATE_LIMIT_PER_KEY": "off",
+        "STAGE_APP_LIMIT_BACKEND_REQUESTS": "off",
+        "STAGE_APP_LIMIT_WORKFLOW_RUNS": "off",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
+    env = {**unlimited, **os.environ, **(extra_env or {})}
     env.update({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret"})
     command = [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)

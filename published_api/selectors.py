@@ -7,6 +7,7 @@ stage app tables (no ORM compilation per request), returning only what the cache
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from django.db import connection
 
 from stage.errors import NotFound
@@ -37,11 +38,25 @@ def _sql() -> str:
     )
 
 
+def _fetch_one(sql: str, params: list) -> tuple | None:
+    """Run the statement; on PostgreSQL as a server-side prepared statement, planned once per connection.
+
+    Planning this four-table join costs more than running it (about 1 ms against 0.1 ms here), and Django's
+    client-side binding would plan it on every request.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
+
+
 def backend_target(*, app_sid: str, channel: str) -> BackendTarget:
     """The version a channel of an active app serves; NotFound for unknown, archived or backend-less apps."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(), [channel, app_sid])
-        row = cursor.fetchone()
+    row = _fetch_one(_sql(), [channel, app_sid])
     if row is None or row[0] != App.Status.ACTIVE:
         raise NotFound("App not found")
     _status, session_id, last_deployed_at, updated_at, version_id, version_sid, entrypoint = row
