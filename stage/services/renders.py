@@ -4,6 +4,7 @@ from django.db.models import F
 from stage.errors import NotFound, ValidationFailed
 from stage.models import Render, Session
 from stage.paths import InvalidPath, normalize_path
+from stage.queue import send_task_on_commit
 from stage.services.sessions import session_lock
 
 DEFAULT_ENTRY = "/app/App.tsx"
@@ -23,7 +24,7 @@ def render_trigger(*, session: Session, entry: str | None = None) -> Render:
         Session.objects.filter(pk=session.pk).update(render_counter=F("render_counter") + 1)
         version = Session.objects.values_list("render_counter", flat=True).get(pk=session.pk)
         render = Render.objects.create(session=session, version=version, entry=entry)
-        transaction.on_commit(lambda: render_build.delay(render.pk))
+        send_task_on_commit(render_build, render.pk)
     return render
 
 

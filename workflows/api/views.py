@@ -2,7 +2,6 @@
 
 import re
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from stage.api.pagination import NewestFirstPagination, page_of
 from stage.api.serializers import validated
 from stage.errors import Conflict, ValidationFailed
 from stage.limits import app_quota
+from stage.queue import send_task_on_commit
 from stage.selectors import app_get
 from workflows import presenters, selectors
 from workflows.api import serializers as s
@@ -85,7 +85,7 @@ class RunWorkflowView(APIView):
             raise Conflict("This Idempotency-Key was used for another workflow", details={"runId": run.public_id})
         if run.is_async:
             if created:
-                transaction.on_commit(lambda: run_workflow.delay(run.pk))
+                send_task_on_commit(run_workflow, run.pk)
             return Response({"runId": run.public_id, "status": run.status}, status=status.HTTP_202_ACCEPTED)
         if created:
             run_execute(run=run)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from stage.errors import NotFound, ValidationFailed
 from stage.models import App
+from stage.queue import send_task_on_commit
 from workflows.errors import NotRegistered
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
 
@@ -123,7 +124,7 @@ def message_send(
                 metadata=metadata,
             )
             delivery = Delivery.objects.create(message=message)
-            transaction.on_commit(lambda: deliver_message.delay(delivery.pk))
+            send_task_on_commit(deliver_message, delivery.pk)
     except IntegrityError:
         if run is None:
             raise
@@ -138,6 +139,6 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
     if delivery.status == Delivery.Status.DELIVERED:
         return delivery
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.QUEUED, claimed_at=None)
-    transaction.on_commit(lambda: deliver_message.delay(delivery.pk))
+    send_task_on_commit(deliver_message, delivery.pk)
     delivery.refresh_from_db()
     return delivery

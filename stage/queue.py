@@ -1,0 +1,53 @@
+"""Sending Celery tasks so that a broker outage never loses work or turns into a 500.
+
+Every task we send is idempotent and its row records that it is queued, so a send that fails (Redis down) only
+delays the work: the row stays queued, the failure is logged, and `requeue_stuck` (run by every worker as it
+starts, and by operators after an outage) sends it again.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def send_task(task, *args) -> bool:
+    """Send now; on a broker failure log it and leave the queued row for the sweep. Returns whether it was sent."""
+    try:
+        task.delay(*args)
+    except OperationalError:
+        logger.exception("Broker unreachable: %s%r stays queued until requeue_stuck sends it again", task.name, args)
+        return False
+    return True
+
+
+def send_task_on_commit(task, *args) -> None:
+    """Send once the current transaction commits (the worker must find the committed row)."""
+    transaction.on_commit(lambda: send_task(task, *args))
+
+
+def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1)) -> dict[str, int]:
+    """Send again every task whose row has stayed queued longer than `older_than`. Safe: the tasks are idempotent."""
+    from stage.models import Render
+    from stage.tasks import render_build
+    from workflows.models import Delivery, Run
+    from workflows.tasks import deliver_message, run_workflow
+
+    cutoff = timezone.now() - older_than
+    stuck = {
+        "renders": (render_build, Render.objects.filter(status=Render.Status.QUEUED, created_at__lt=cutoff)),
+        "runs": (run_workflow, Run.objects.filter(status=Run.Status.QUEUED, is_async=True, created_at__lt=cutoff)),
+        # Only deliveries never attempted: one waiting out a retry's backoff is queued too, and is not stuck.
+        "deliveries": (
+            deliver_message,
+            Delivery.objects.filter(status=Delivery.Status.QUEUED, attempts=0, updated_at__lt=cutoff),
+        ),
+    }
+    return {
+        name: sum(send_task(task, pk) for pk in rows.values_list("pk", flat=True))
+        for name, (task, rows) in stuck.items()
+    }

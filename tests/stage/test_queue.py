@@ -1,0 +1,53 @@
+"""A broker outage delays work and never loses it: the row stays queued, and requeue_stuck sends it again."""
+
+from datetime import timedelta
+
+import pytest
+from celery import Celery
+from django.core.management import call_command
+from django.utils import timezone
+
+from stage.models import Render
+from stage.queue import requeue_stuck, send_task
+from tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dead_broker_task():
+    """A task on a Celery app whose broker address has nothing listening: a real refused connection."""
+    app = Celery("dead", broker="redis://127.0.0.1:9/0", set_as_current=False)
+    app.conf.broker_connection_timeout = 1
+    app.conf.task_publish_retry = False
+
+    @app.task(name="tests.noop")
+    def noop(value):
+        return value
+
+    return noop
+
+
+def test_a_send_the_broker_refuses_is_logged_not_raised(dead_broker_task, caplog):
+    assert send_task(dead_broker_task, 42) is False
+    assert "Broker unreachable" in caplog.text and "stays queued" in caplog.text
+
+
+def test_requeue_stuck_sends_old_queued_renders_again():
+    session = SessionFactory()
+    stuck = Render.objects.create(session=session, version=1, entry="/app/App.tsx")
+    Render.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    fresh = Render.objects.create(session=session, version=2, entry="/app/App.tsx")
+
+    sent = requeue_stuck(older_than=timedelta(minutes=1))
+
+    assert sent["renders"] == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status != Render.Status.QUEUED, "the stuck render's task ran (tasks are eager in tests)"
+    assert fresh.status == Render.Status.QUEUED, "a render queued moments ago is left to its own task"
+
+
+def test_requeue_stuck_command_reports_what_it_sent(capsys):
+    call_command("requeue_stuck", "--older-than", "60")
+    assert "0 renders, 0 runs, 0 deliveries sent again" in capsys.readouterr().out
