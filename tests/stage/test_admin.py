@@ -63,3 +63,10 @@ def test_revoke_action_disables_keys(staff, user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert client.get("/api/v1/stage/sessions").status_code == 401
+
+
+def test_platform_pages_send_a_content_security_policy(client, staff):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy
+    assert "Content-Security-Policy" in staff.get("/admin/stage/session/")
+    assert "Content-Security-Policy" in client.get("/api/docs/")
