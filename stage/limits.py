@@ -71,3 +71,9 @@ def app_quota(app_sid: str, kind: str, *, cost: int = 1) -> None:
     wait = hit(f"app:{app_sid}:{kind}", rate, cost=cost)
     if wait:
         raise RateLimited(f"This app's {kind.replace('_', ' ')} limit is reached; retry in {wait} s.", retry_after=wait)
+
+
+def app_charge(app_sid: str, kind: str, *, cost: int) -> None:
+    """Count usage known only afterwards (inference tokens): it can refuse the app's next call, never this one."""
+    if cost > 0:
+        hit(f"app:{app_sid}:{kind}", parse_rate(settings.STAGE_APP_LIMITS.get(kind)), cost=cost)

@@ -9,6 +9,7 @@ from published_api.inference.errors import ProviderAuthFailed, ProviderFailed, P
 from published_api.inference.models import Usage
 from published_api.inference.providers import ProviderConfig, client_for, provider_resolve
 from stage.errors import StageError
+from stage.limits import app_charge, app_quota
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ def _upstream_error(provider: ProviderConfig, error: openai.OpenAIError) -> Stag
 
 
 def _call(*, who: Who, kind: str, provider_name: str | None, model: str | None, send) -> dict:
+    if who.app_sid:  # an app whose token budget for this window is spent gets no further calls
+        app_quota(who.app_sid, "inference_tokens", cost=0)
     provider = provider_resolve(name=provider_name)
     chosen = provider.model_for(model)
     started = time.monotonic()
@@ -48,6 +51,8 @@ def _call(*, who: Who, kind: str, provider_name: str | None, model: str | None, 
     finally:
         usage.latency_ms = int((time.monotonic() - started) * 1000)
         usage.save()
+        if who.app_sid:
+            app_charge(who.app_sid, "inference_tokens", cost=(usage.input_tokens or 0) + (usage.output_tokens or 0))
 
 
 def _tokens(usage, input_name: str, output_name: str | None) -> tuple[int, int]:

@@ -195,3 +195,18 @@ def test_an_action_calls_inference_and_fetch_through_egress(api, user, openai_en
         "viaFetch": "Summary: egress and inference",
     }
     assert Usage.objects.get(app_sid=app.sid).kind == "chat"
+
+
+@pytest.mark.django_db
+def test_an_app_whose_token_budget_is_spent_gets_no_further_calls(client, user, openai_env, settings):
+    settings.STAGE_APP_LIMITS = {**settings.STAGE_APP_LIMITS, "inference_tokens": "20/hour"}
+    app = publish(user, BACKEND, name="thrifty")
+
+    def chat():
+        return client.post(f"/stage/{app.sid}/api/chat", CHAT, content_type="application/json").json()
+
+    # each call spends 12 tokens: the first two fit under 20 when they start, the third finds the budget spent
+    assert chat()["content"][0]["text"] and chat()["content"][0]["text"]
+    refused = chat()
+    assert "inference tokens limit is reached" in refused["error"], refused
+    assert Usage.objects.filter(app_sid=app.sid).count() == 2, "the refused call never reached the provider"
