@@ -30,16 +30,30 @@ def send_task_on_commit(task, *args) -> None:
     transaction.on_commit(lambda: send_task(task, *args))
 
 
-def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1)) -> dict[str, int]:
-    """Send again every task whose row has stayed queued longer than `older_than`. Safe: the tasks are idempotent."""
+def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_older_than: timedelta | None = None):
+    """Send again every task whose row has stayed queued longer than `older_than`. Safe: the tasks are idempotent.
+
+    A render still `building` after the task's hard time limit lost its worker mid-build (SIGKILL, OOM): no task
+    is running it any more, so it is sent again too.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
     from stage.models import Render
     from stage.tasks import render_build
     from workflows.models import Delivery, Run
     from workflows.tasks import deliver_message, run_workflow
 
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    cutoff = now - older_than
+    if building_older_than is None:
+        building_older_than = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    stuck_renders = Render.objects.filter(
+        Q(status=Render.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=Render.Status.BUILDING, started_at__lt=now - building_older_than)
+    )
     stuck = {
-        "renders": (render_build, Render.objects.filter(status=Render.Status.QUEUED, created_at__lt=cutoff)),
+        "renders": (render_build, stuck_renders),
         "runs": (run_workflow, Run.objects.filter(status=Run.Status.QUEUED, is_async=True, created_at__lt=cutoff)),
         # Only deliveries never attempted: one waiting out a retry's backoff is queued too, and is not stuck.
         "deliveries": (
