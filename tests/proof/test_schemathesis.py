@@ -33,7 +33,7 @@ owned_operations = schema.include(path_regex=r"\{(session_id|sid|app_sid|snapsho
 
 
 @contextmanager
-def test_connection_kept():
+def connection_kept():
     """Like Django's test client: a request through the WSGI app must not close the test's transaction."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -58,7 +58,7 @@ def owners(user, other_user, settings):
 
 
 def _call(case, key):
-    with test_connection_kept():
+    with connection_kept():
         return case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
 
@@ -90,7 +90,7 @@ def test_fuzzed_requests_with_mallorys_key_on_alices_ids_never_succeed(case, own
         return  # OPTIONS describes the endpoint, the same for every id
     case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
     case.headers = {"Authorization": f"Bearer {mallory.raw_key}"}
-    with test_connection_kept():
+    with connection_kept():
         response = case.call()
     assert response.status_code in {400, 404, 405, 413, 415}, (case.method, case.formatted_path, response.text)
     assert response.json()["success"] is False
