@@ -107,32 +107,22 @@ class CountOutput(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class FileSummaryOutput(serializers.Serializer):
-    path = serializers.CharField()
-    version = serializers.IntegerField()
-    size = serializers.IntegerField()
-    content = serializers.CharField(required=False, help_text="Only with ?content=1.")
-
-
 class FileWrittenOutput(serializers.Serializer):
     path = serializers.CharField()
     version = serializers.IntegerField()
     size = serializers.IntegerField()
 
 
-class FileDetailOutput(serializers.Serializer):
-    path = serializers.CharField()
+class FileSummaryOutput(FileWrittenOutput):
+    content = serializers.CharField(required=False, help_text="Only with ?content=1.")
+
+
+class FileHistoryOutput(FileWrittenOutput):
+    createdAt = serializers.IntegerField()
+
+
+class FileDetailOutput(FileHistoryOutput):
     content = serializers.CharField()
-    version = serializers.IntegerField()
-    size = serializers.IntegerField()
-    createdAt = serializers.IntegerField()
-
-
-class FileHistoryOutput(serializers.Serializer):
-    path = serializers.CharField()
-    version = serializers.IntegerField()
-    size = serializers.IntegerField()
-    createdAt = serializers.IntegerField()
 
 
 class RenderStateOutput(serializers.Serializer):

@@ -20,23 +20,12 @@ def file_written(version: FileVersion) -> dict:
     return {"path": version.path, "version": version.version, "size": version.size}
 
 
-def file_detail(version: FileVersion) -> dict:
-    return {
-        "path": version.path,
-        "content": version.content,
-        "version": version.version,
-        "size": version.size,
-        "createdAt": epoch_ms(version.created_at),
-    }
-
-
 def file_history_entry(version: FileVersion) -> dict:
-    return {
-        "path": version.path,
-        "version": version.version,
-        "size": version.size,
-        "createdAt": epoch_ms(version.created_at),
-    }
+    return {**file_written(version), "createdAt": epoch_ms(version.created_at)}
+
+
+def file_detail(version: FileVersion) -> dict:
+    return {**file_history_entry(version), "content": version.content}
 
 
 def render_state(render: Render | None) -> dict | None:
