@@ -4,6 +4,7 @@ import pytest
 from stage_sdk import StageError
 
 from tests.sdk.conftest import APP_TSX
+from tests.stage.apps_support import REPOSITORY
 
 
 def published(client, name="shiftcal-preview"):
@@ -42,19 +43,8 @@ def test_publish_list_get_update_as_in_the_spec(client):
 
 def test_update_sends_snake_case_fields_as_the_specs_camel_case(client):
     _, app = published(client)
-    repository = {
-        "provider": "github",
-        "owner": "tom",
-        "name": "drive-hasher",
-        "fullName": "tom/drive-hasher",
-        "url": "https://github.com/tom/drive-hasher",
-        "visibility": "private",
-        "defaultBranch": "main",
-        "remoteName": "origin",
-        "linkedAt": 1709640060000,
-    }
 
-    updated = client.stage.apps.update(app.sid, repository=repository, config={"slackChannelId": "C1"})
+    updated = client.stage.apps.update(app.sid, repository=REPOSITORY, config={"slackChannelId": "C1"})
 
     assert updated.repository["fullName"] == "tom/drive-hasher"
     assert updated.config == {"slackChannelId": "C1"}

@@ -37,3 +37,17 @@ def deploy(api, sid: str, **body) -> dict:
 
 def session_of(app: dict) -> Session:
     return Session.objects.get(public_id=app["sessionId"])
+
+
+# The spec's repository linkage example (stage-api-reference.md, PATCH /apps/:sid).
+REPOSITORY = {
+    "provider": "github",
+    "owner": "tom",
+    "name": "drive-hasher",
+    "fullName": "tom/drive-hasher",
+    "url": "https://github.com/tom/drive-hasher",
+    "visibility": "private",
+    "defaultBranch": "main",
+    "remoteName": "origin",
+    "linkedAt": 1709640060000,
+}

@@ -3,7 +3,7 @@
 import pytest
 
 from stage.models import App, AppVersion, ChannelMove
-from tests.stage.apps_support import deploy, new_session, publish, push
+from tests.stage.apps_support import REPOSITORY, deploy, new_session, publish, push
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +100,6 @@ def test_hostile_list_filters_are_refused_or_match_nothing(api):
 NESTED: list = ["too deep"]
 for _ in range(40):
     NESTED = [NESTED]
-
-REPOSITORY = {
-    "provider": "github",
-    "owner": "tom",
-    "name": "drive-hasher",
-    "fullName": "tom/drive-hasher",
-    "url": "https://github.com/tom/drive-hasher",
-    "visibility": "private",
-    "defaultBranch": "main",
-    "remoteName": "origin",
-    "linkedAt": 1709640060000,
-}
 
 
 def test_patch_updates_metadata_config_and_repository(api):
