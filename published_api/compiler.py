@@ -3,11 +3,13 @@
 A warm Node process (published_api/js/compile.mjs) answers one JSON line per compile. Bundles are immutable
 per version, so they are kept by version sid and compiler revision: in this process's memory, on local disk
 (Deno runs the file) and in the shared Django cache (Redis in production), which is how a deploy-time compile
-on a Celery worker serves every web process. Compile errors are kept in memory only.
+on a Celery worker serves every web process. The shared cache is an optimisation: when Redis is down the
+bundle is compiled here instead. Compile errors are kept in memory only.
 """
 
 import hashlib
 import json
+import logging
 import os
 import subprocess
 import threading
@@ -19,6 +21,8 @@ from django.core.cache import cache
 from published_api.errors import BackendCompileError
 from stage.models import AppVersion
 from stage.selectors.apps import version_files
+
+logger = logging.getLogger(__name__)
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 COMPILE_TIMEOUT_SECONDS = 30
@@ -104,6 +108,21 @@ def compile_error(error: dict) -> BackendCompileError:
     )
 
 
+def _shared_get(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception:  # Redis down: compile here rather than fail the request
+        logger.warning("Shared bundle cache unavailable; compiling %s locally", key, exc_info=True)
+        return None
+
+
+def _shared_set(key: str, code: str) -> None:
+    try:
+        cache.set(key, code, timeout=None)
+    except Exception:
+        logger.warning("Shared bundle cache unavailable; %s is kept on local disk only", key, exc_info=True)
+
+
 def bundle_for(*, version: AppVersion) -> Path:
     """The path of the version's compiled backend, compiling it on a miss. Raises BackendCompileError."""
     key = _cache_key(version.sid)
@@ -113,14 +132,14 @@ def bundle_for(*, version: AppVersion) -> Path:
         raise _errors[key]
     path = bundle_dir() / f"{version.sid}-{REVISION}.js"
     if not path.exists():
-        code = cache.get(key)
+        code = _shared_get(key)
         if code is None:
             result = _compiler.compile(files=version_files(version=version), entrypoint=version.backend_entrypoint)
             if "error" in result:
                 _errors[key] = compile_error(result["error"])
                 raise _errors[key]
             code = result["code"]
-            cache.set(key, code, timeout=None)
+            _shared_set(key, code)
         _write_atomically(path, code)
     _memory[key] = path
     return path

@@ -1,18 +1,22 @@
 """Sending Celery tasks so that a broker outage never loses work or turns into a 500.
 
 Every task we send is idempotent and its row records that it is queued, so a send that fails (Redis down) only
-delays the work: the row stays queued, the failure is logged, and `requeue_stuck` (run by every worker as it
-starts, and by operators after an outage) sends it again.
+delays the work: the row stays queued, the failure is logged, and `requeue_stuck` sends it again: every worker
+runs it whenever it connects to the broker (at start and when Redis comes back), operators with the command.
 """
 
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
+
+# Workers connecting together (a deploy, Redis returning) sweep once between them.
+SWEEP_LOCK_SECONDS = 10
 
 
 def send_task(task, *args) -> bool:
@@ -65,3 +69,24 @@ def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_olde
         name: sum(send_task(task, pk) for pk in rows.values_list("pk", flat=True))
         for name, (task, rows) in stuck.items()
     }
+
+
+def requeue_on_broker_connect() -> dict | None:
+    """A worker has just (re)connected to the broker: send every queued row again, however young.
+
+    A send may have failed a moment ago, while the broker was away, so no age is safe to wait for; a row whose
+    message did reach the queue is sent twice, which the idempotent tasks absorb. Never raises: a failed sweep
+    must not stop the worker (the command, or the next connection, sweeps again).
+    """
+    try:
+        if not cache.add("stage:requeue-stuck:sweep", 1, timeout=SWEEP_LOCK_SECONDS):
+            return None
+    except Exception:
+        logger.warning("Cache unavailable for the sweep lock; sweeping anyway", exc_info=True)
+    try:
+        sent = requeue_stuck(older_than=timedelta(0))
+    except Exception:
+        logger.exception("requeue_stuck failed as the worker connected; run `manage.py requeue_stuck` later")
+        return None
+    logger.info("Broker connected: sent again %s", sent)
+    return sent

@@ -24,8 +24,9 @@ def worker_environment() -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, extra_env: dict[str, str] | None = None):
         self.log_path = log_path
+        self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
@@ -46,7 +47,7 @@ class WorkerProcess:
                 "--without-heartbeat",
             ],
             cwd=ROOT,
-            env=worker_environment(),
+            env={**worker_environment(), **self.extra_env},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

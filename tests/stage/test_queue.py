@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from celery import Celery
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from stage.models import Render
-from stage.queue import requeue_stuck, send_task
+from stage.queue import requeue_on_broker_connect, requeue_stuck, send_task
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,15 @@ def test_requeue_stuck_sends_old_queued_renders_again():
 def test_requeue_stuck_command_reports_what_it_sent(capsys):
     call_command("requeue_stuck", "--older-than", "60")
     assert "0 renders, 0 runs, 0 deliveries sent again" in capsys.readouterr().out
+
+
+def test_a_worker_connecting_sends_even_a_moments_old_render_and_workers_connecting_together_sweep_once():
+    cache.delete("stage:requeue-stuck:sweep")
+    render = Render.objects.create(session=SessionFactory(), version=1, entry="/app/App.tsx")
+
+    first, second = requeue_on_broker_connect(), requeue_on_broker_connect()
+
+    assert first == {"renders": 1, "runs": 0, "deliveries": 0}
+    assert second is None, "a second worker connecting within the lock's window leaves the sweep to the first"
+    render.refresh_from_db()
+    assert render.status != Render.Status.QUEUED

@@ -1,0 +1,141 @@
+"""Redis killed under a serving gunicorn and a running Celery worker, then started again empty.
+
+While it is down the REST API keeps serving reads and writes (rate limits fail open), a backend compiles on a
+cold miss without the shared bundle cache, and renders and async workflow runs answer at once as `queued`.
+When Redis returns, the worker reconnects and sends again what was queued, so every render and run finishes:
+nothing acknowledged is lost, although Redis came back with none of its data.
+"""
+
+import json
+import time
+
+import httpx
+import pytest
+
+from bench.harness import free_port, gunicorn
+from stage.services.keys import apikey_create
+from tests.proof.redis_instance import PrivateRedis
+from tests.worker import WorkerProcess, worker_environment
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
+
+APP_TSX = "export default function App() { return <h1>%s</h1>; }\n"
+BACKEND = """import { Hono } from "hono";
+const app = new Hono();
+app.get("/health", (c) => c.json({ status: "ok", tag: "%s" }));
+export default app;
+"""
+WORKFLOWS = {
+    "version": 1,
+    "workflows": {
+        "bill": {
+            "steps": [{"id": "b", "billing.createItem": {"customerEmail": "a@b.co", "amountCents": "{{ input.n }}"}}]
+        }
+    },
+}
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def platform(transactional_db, user, private_redis, tmp_path):
+    """gunicorn and a Celery worker on the test database and the private Redis; yields an API client."""
+    _, key = apikey_create(user=user)
+    env = {
+        "DATABASE_URL": worker_environment()["DATABASE_URL"],
+        "REDIS_URL": private_redis.url,
+        "STAGE_RATE_LIMIT_PER_KEY": "1000/min",  # on, to show that a cache outage does not make it refuse
+    }
+    worker = WorkerProcess(tmp_path / "worker.log", extra_env=env)
+    worker.start()
+    try:
+        with (
+            gunicorn(workers=2, extra_env=env) as base,
+            httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as http,
+        ):
+            yield http
+    finally:
+        worker.stop()
+
+
+def test_redis_outage_keeps_the_api_serving_and_loses_no_queued_work(platform, private_redis):
+    http = platform
+    session = _created(http.post("/api/v1/stage/sessions", json={"name": "before"}))["id"]
+    _ok(http.post(f"/api/v1/stage/sessions/{session}/push", json={"files": {"/app/App.tsx": APP_TSX % "one"}}))
+    _ok(http.post(f"/api/v1/stage/sessions/{session}/render", json={"entry": "/app/App.tsx"}))
+    _wait_for(lambda: _render(http, session)["status"] == "ready")  # the worker is up and connected
+    workflows = _published(http, {"/app/shift.workflows.json": json.dumps(WORKFLOWS)}, "wf")
+
+    # when: Redis dies under the serving platform
+    private_redis.stop()
+
+    # then: reads and writes keep working, rate limiting included (it fails open)
+    assert _ok(http.get(f"/api/v1/stage/sessions/{session}/status"))["render"]["status"] == "ready"
+    _ok(http.post(f"/api/v1/stage/sessions/{session}/push", json={"files": {"/app/App.tsx": APP_TSX % "two"}}))
+    during = _created(http.post("/api/v1/stage/sessions", json={"name": "during"}))["id"]
+    files = {f["path"]: f["content"] for f in _ok(http.get(f"/api/v1/stage/sessions/{session}/files?content=true"))}
+    assert files["/app/App.tsx"] == APP_TSX % "two"
+
+    # a backend deployed now compiles on its first request without the shared bundle cache
+    backend = _published(http, {"/app/src/app.ts": BACKEND % "outage"}, "api")
+    answer = http.get(f"/stage/{backend}/api/health")
+    assert answer.status_code == 200 and answer.json() == {"status": "ok", "tag": "outage"}
+
+    # a render and an async run are accepted and say they are queued: no 500, nothing refused
+    version = _ok(http.post(f"/api/v1/stage/sessions/{session}/render", json={"entry": "/app/App.tsx"}))["version"]
+    queued = _render(http, session)
+    assert (queued["version"], queued["status"]) == (version, "queued")
+    accepted = http.post(f"/api/v1/run/{workflows}/bill?async=1", json={"input": {"n": 42}})
+    assert accepted.status_code == 202, accepted.text
+    run_id = accepted.json()["data"]["runId"]
+    assert _ok(http.get(f"/api/v1/stage/runs/{run_id}"))["status"] == "queued"
+    # a synchronous run needs no broker at all
+    sync = http.post(f"/api/v1/run/{workflows}/bill", json={"input": {"n": 7}})
+    assert sync.status_code == 200, sync.text
+
+    # when: Redis comes back, with none of its data
+    private_redis.start()
+
+    # then: the worker reconnects and sends again what was queued; both finish
+    _wait_for(lambda: _render(http, session)["status"] == "ready", timeout=90)
+    assert _render(http, session)["version"] == version
+    finished = _wait_for(lambda: (d := _ok(http.get(f"/api/v1/stage/runs/{run_id}")))["status"] == "succeeded" and d)
+    assert finished["steps"][0]["output"]["amountCents"] == 42
+    names = {s["name"] for s in _ok(http.get("/api/v1/stage/sessions"))["results"]}
+    assert {"before", "during"} <= names and during
+
+
+def _published(http: httpx.Client, files: dict, name: str) -> str:
+    session = _created(http.post("/api/v1/stage/sessions", json={"name": name}))["id"]
+    _ok(http.post(f"/api/v1/stage/sessions/{session}/push", json={"files": files}))
+    return _created(http.post("/api/v1/stage/apps", json={"sessionId": session, "name": name}))["sid"]
+
+
+def _render(http: httpx.Client, session: str) -> dict:
+    return _ok(http.get(f"/api/v1/stage/sessions/{session}/status"))["render"]
+
+
+def _ok(response: httpx.Response):
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+def _created(response: httpx.Response):
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+def _wait_for(condition, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
