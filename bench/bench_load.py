@@ -1,8 +1,9 @@
 """Issue 9's load run: gunicorn and a real Celery worker on loopback, mixed operations for a bounded time.
 
 Pushes, status reads, renders, gateway requests and workflow runs from several client threads; prints
-throughput and p50/p95/p99 per operation and the error count (must be 0), then verifies that every
-acknowledged push is present with the acknowledged content (nothing lost).
+throughput and p50/p95/p99 per operation and the error count (must be 0), then verifies that nothing was lost:
+every acknowledged push is present with the acknowledged content, and every session's last acknowledged render
+is built (`ready`) by the worker. Earlier renders of a session are superseded by design.
 
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/stage_bench_load REDIS_URL=redis://127.0.0.1:6379/9 \
     .venv/bin/python bench/bench_load.py          # BENCH_SECONDS=60 BENCH_THREADS=8
@@ -73,6 +74,7 @@ def run(base: str, api: httpx.Client, headers: dict) -> None:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     acknowledged: dict[tuple[str, str], str] = {}
+    last_render: dict[str, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + SECONDS
 
@@ -114,6 +116,9 @@ def run(base: str, api: httpx.Client, headers: dict) -> None:
                     latencies[operation].append(elapsed)
                     if operation == "push":
                         acknowledged[(session, path)] = content  # later pushes of the same path win
+                    elif operation == "render":
+                        version = response.json()["data"]["version"]
+                        last_render[session] = max(version, last_render.get(session, 0))
 
     threads = [threading.Thread(target=client_thread, args=(i,)) for i in range(THREADS)]
     started = time.monotonic()
@@ -150,7 +155,30 @@ def run(base: str, api: httpx.Client, headers: dict) -> None:
                 if owner == session and files.get(path) != content:
                     missing += 1
     print(f"acknowledged pushes verified: {len(acknowledged)} distinct files, {missing} missing or stale")
+    verify_renders(base, api.headers, last_render)
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def verify_renders(base: str, headers, last_render: dict[str, int], timeout: float = 120) -> None:
+    """Wait until each session's last acknowledged render has finished; count how many the worker built."""
+    outcome: dict[str, str] = {}
+    started = time.monotonic()
+    deadline = started + timeout
+    with httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60) as http:
+        while len(outcome) < len(last_render) and time.monotonic() < deadline:
+            for session, version in last_render.items():
+                if session in outcome:
+                    continue
+                render = http.get(f"/stage/sessions/{session}/status").json()["data"]["render"] or {}
+                if render.get("version") == version and render.get("status") in ("ready", "failed"):
+                    outcome[session] = render["status"]
+            time.sleep(0.2)
+    ready = sum(status == "ready" for status in outcome.values())
+    print(
+        f"last acknowledged render per session: {len(last_render)} sessions, {ready} built (ready),"
+        f" {len(outcome) - ready} failed, {len(last_render) - len(outcome)} unfinished"
+        f" ({time.monotonic() - started:.1f} s after the run)"
+    )
 
 
 if __name__ == "__main__":
