@@ -1,8 +1,11 @@
-"""Ownership matrix: every endpoint naming a session, app, version, snapshot or run answers another owner
-exactly as it answers for an id that does not exist (404, same body), through REST, Convex and the SDK.
+"""Ownership matrix: every endpoint naming a session, app, version, snapshot, run or channel answers another
+owner exactly as it answers for an id that does not exist (404, same body), through REST, Convex and the SDK.
 
-The REST rows come from the OpenAPI schema, so a new endpoint with an id in its path joins the matrix.
+The REST rows come from the OpenAPI schema, so a new endpoint with an id in its path joins the matrix; ids
+carried in bodies, query strings and headers have their own rows.
 """
+
+import json
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -11,10 +14,11 @@ from stage_sdk.errors import StageError as SdkError
 
 from stage.convex.registry import FUNCTIONS
 from stage.ids import new_prefixed_id, new_session_id
-from tests.stage.apps_support import publish
+from tests.stage.apps_support import APP_FILES, publish
 
 ID_PARAMS = {"session_id", "sid", "app_sid", "snapshot_id", "run_id"}
 OTHER_PARAMS = {"path": "app/App.tsx", "workflow": "main", "op": "query"}
+WORKFLOWS = {"version": 1, "workflows": {"main": {"steps": [{"response": {"status": 200, "body": {"ok": True}}}]}}}
 
 
 def _rest_rows():
@@ -30,17 +34,20 @@ def _rest_rows():
 
 @pytest.fixture
 def alices(api):
-    app = publish(api)
+    """Alice's session, snapshot, app with a version and a workflow run, and a channel: all real."""
+    app = publish(api, {**APP_FILES, "/app/shift.workflows.json": json.dumps(WORKFLOWS)})
     session_id = app["sessionId"]
     snapshot = api.post(f"/api/v1/stage/sessions/{session_id}/snapshots", {}, format="json").json()["data"]["id"]
     version = api.get(f"/api/v1/stage/apps/{app['sid']}/versions").json()["data"][0]["sid"]
+    ran = api.post(f"/api/v1/run/{app['sid']}/main", {}, format="json")
     return {
         "session_id": session_id,
         "sid": app["sid"],
         "app_sid": app["sid"],
         "snapshot_id": snapshot,
-        "run_id": new_prefixed_id("run"),
+        "run_id": ran["X-Stage-Run-Id"],
         "version": version,
+        "channel": _channel(api),
     }
 
 
@@ -52,8 +59,9 @@ def _ghosts(ids: dict) -> dict:
         "sid": ghost_app,
         "app_sid": ghost_app,
         "snapshot_id": new_prefixed_id("snap"),
-        "run_id": ids["run_id"],
+        "run_id": new_prefixed_id("run"),
         "version": new_prefixed_id("ver"),
+        "channel": new_prefixed_id("chn"),
     }
 
 
@@ -87,6 +95,55 @@ def test_rest_another_owner_is_answered_as_for_a_missing_id(api, other_api, alic
     assert on_alices == on_ghosts
     # and alice's resources are still hers, untouched
     assert api.get(f"/api/v1/stage/apps/{alices['sid']}").json()["data"]["name"] == "shiftcal-preview"
+
+
+# Ids that travel outside the path: in a body, a query string or a header. Each asks as mallory, who owns an app
+# and a channel of her own, so only alice's id can be what is refused.
+ELSEWHERE = {
+    "register alice's channel on mallory's app": lambda c, ids, own: c.post(
+        "/api/v1/communication/registrations", {"appSid": own["sid"], "channelId": ids["channel"]}, format="json"
+    ),
+    "register mallory's channel on alice's app": lambda c, ids, own: c.post(
+        "/api/v1/communication/registrations", {"appSid": ids["sid"], "channelId": own["channel"]}, format="json"
+    ),
+    "messages of alice's app": lambda c, ids, own: c.get("/api/v1/communication/messages", {"appSid": ids["sid"]}),
+    "promote alice's version on mallory's app": lambda c, ids, own: c.post(
+        f"/api/v1/stage/apps/{own['sid']}/channels/production/promote", {"appVersionSid": ids["version"]}, format="json"
+    ),
+    "publish alice's session": lambda c, ids, own: c.post(
+        "/api/v1/stage/apps", {"sessionId": ids["session_id"], "name": "stolen"}, format="json"
+    ),
+    "inference chat on alice's session": lambda c, ids, own: c.post(
+        "/api/v1/inference/chat",
+        {"messages": [{"role": "user", "content": "hi"}]},
+        format="json",
+        HTTP_X_STAGE_SESSION=ids["session_id"],
+    ),
+    "inference usage of alice's session": lambda c, ids, own: c.get(
+        "/api/v1/inference/usage", HTTP_X_STAGE_SESSION=ids["session_id"]
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", list(ELSEWHERE))
+def test_ids_outside_the_path_another_owner_is_answered_as_for_a_missing_id(api, other_api, alices, label):
+    app = publish(other_api)
+    own = {"sid": app["sid"], "channel": _channel(other_api)}
+
+    def ask(values):
+        response = ELSEWHERE[label](other_api, values, own)
+        return response.status_code, _scrub(response.content.decode(), values)
+
+    on_alices, on_ghosts = ask(alices), ask(_ghosts(alices))
+    assert on_alices[0] == 404, on_alices
+    assert on_alices == on_ghosts
+    assert api.get(f"/api/v1/stage/runs/{alices['run_id']}").json()["data"]["status"] == "succeeded"
+
+
+def _channel(client) -> str:
+    body = {"name": "mail", "kind": "email", "config": {"from": "someone@example.com"}}
+    return client.post("/api/v1/communication/channels", body, format="json").json()["data"]["id"]
 
 
 def _convex_rows():
