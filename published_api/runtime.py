@@ -31,6 +31,7 @@ from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
+TOKEN_ENV = "STAGE_BRIDGE_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 _unshare_ok: bool | None = None
 
 
@@ -83,15 +84,15 @@ class BackendProcess:
             f"--allow-net=unix:{self.serve_path},unix:{bridge_path}",
             f"--allow-read={sockets}",
             f"--allow-write={sockets}",
+            f"--allow-env={TOKEN_ENV}",  # the token comes by environment: argv is world-readable in /proc
             f"--v8-flags=--max-old-space-size={settings.STAGE_BACKEND_MEMORY_MB}",
             str(bundle),
             self.serve_path,
             bridge_path,
-            self.token,
         ]
         if _can_unshare():
             command = ["unshare", "-n", *command]
-        env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+        env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin", TOKEN_ENV: self.token}
         self.proc = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,  # closed when this web process dies; the harness exits on EOF

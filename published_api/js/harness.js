@@ -1,5 +1,6 @@
 // The runtime around one app's backend inside its Deno process. Bundled ahead of the app by compile.mjs:
-//   Deno.args = [serveSocket, bridgeSocket, token]
+//   Deno.args = [serveSocket, bridgeSocket]; the process's token in the environment (STAGE_BRIDGE_TOKEN), which
+//   is read once and removed, so app code cannot read it from there
 // Serves HTTP on the Unix socket the platform forwards to, turns thrown errors into BACKEND_ERROR replies
 // the gateway understands, and routes the global fetch through the platform's egress bridge.
 import { Hono } from "hono";
@@ -7,6 +8,7 @@ import { bridgedFetch, configureBridge } from "./bridge.js";
 import { runCompute } from "./stage_compute.js";
 
 const ERROR_HEADER = "x-stage-runtime-error";
+const TOKEN_ENV = "STAGE_BRIDGE_TOKEN";
 const COMPUTE_HEADER = "x-stage-compute-token"; // the platform calling a compute function (owners' REST API)
 
 async function computeCall(incoming) {
@@ -45,7 +47,9 @@ function prepare(module) {
 }
 
 export function start(load) {
-  const [servePath, bridgePath, token] = Deno.args;
+  const [servePath, bridgePath] = Deno.args;
+  const token = Deno.env.get(TOKEN_ENV);
+  Deno.env.delete(TOKEN_ENV);
   configureBridge(bridgePath, token);
   // The platform holds our stdin open; when it goes away (even SIGKILLed), so do we.
   (async () => {

@@ -2,6 +2,7 @@
 
 import json
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,22 @@ def test_a_hundred_bridge_calls_at_once_all_succeed(client, user, allow_local):
     response = client.get(f"/stage/{app.sid}/api/", {"url": allow_local.url("/n")})
     assert response.content == b"100"
     assert len(allow_local.requests) == 100
+
+
+PEEK = """export default { fetch: () => Response.json({
+  args: Deno.args,
+  env: (() => { try { return Deno.env.toObject(); } catch (e) { return e.name; } })(),
+  token: (() => { try { return Deno.env.get("STAGE_BRIDGE_TOKEN") ?? null; } catch (e) { return e.name; } })(),
+}) };
+"""
+
+
+@pytest.mark.django_db
+def test_the_bridge_token_is_neither_in_the_process_arguments_nor_left_for_app_code(client, user, backend_runtime):
+    app = publish(user, PEEK)
+    seen = client.get(f"/stage/{app.sid}/api/").json()
+    process = backend_runtime.processes()[0]
+    cmdline = Path(f"/proc/{process.proc.pid}/cmdline").read_bytes()  # readable by every local user
+    assert process.token.encode() not in cmdline
+    assert process.token not in json.dumps(seen)
+    assert seen["token"] is None and seen["env"] == "NotCapable"  # read once and removed; no other variable readable
