@@ -14,6 +14,8 @@ from config.env import BASE_DIR, env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Development gets a fixed key; a deployment with DEBUG off must supply its own.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="stage-insecure-development-key") if DEBUG else env("DJANGO_SECRET_KEY")
+# Rotation: move the old key here; sessions, signatures and encrypted secrets made with it stay valid.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

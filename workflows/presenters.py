@@ -51,7 +51,7 @@ def channel_summary(channel: CommunicationChannel) -> dict:
         "name": channel.name,
         "kind": channel.kind,
         "config": channel.config,
-        "secrets": sorted(channel.secrets),  # which secrets are set, never their values
+        "secrets": sorted(channel.secrets or {}),  # which secrets are set, never their values
         "createdAt": epoch_ms(channel.created_at),
     }
 

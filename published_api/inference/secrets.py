@@ -1,23 +1,13 @@
-"""API keys stored in the database are encrypted with a Fernet key derived from SECRET_KEY."""
+"""API keys stored in the database are encrypted (stage.crypto) under their own purpose."""
 
-import base64
-import hashlib
+from stage import crypto
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-
-
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(b"stage-inference-provider-key:" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+PURPOSE = "stage-inference-provider-key"
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode()
+    return crypto.encrypt(value, purpose=PURPOSE)
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""  # SECRET_KEY changed: the key must be entered again
+    return crypto.decrypt(token, purpose=PURPOSE) or ""  # unreadable: the key must be entered again

@@ -21,3 +21,16 @@ def google(settings):
         settings.STAGE_SHEETS_BASE_URL = server.url
         fake.server = server
         yield fake
+
+
+@pytest.fixture
+def receiver(settings):
+    answers = []
+
+    def route(request):
+        return answers.pop(0) if answers else (200, {"ok": True})
+
+    with HttpServer(route) as server:
+        server.answers = answers
+        settings.STAGE_EGRESS_ALLOW = [server.url.removeprefix("http://")]  # the egress policy admits this receiver
+        yield server

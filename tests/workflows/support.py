@@ -25,3 +25,28 @@ def error_of(response) -> tuple[int, str, str]:
     body = response.json()
     assert body["success"] is False, body
     return response.status_code, body["error"]["code"], body["error"]["message"]
+
+
+def channel_app(api, kind: str, config: dict) -> dict:
+    channel = api.post(
+        "/api/v1/communication/channels", {"name": kind, "kind": kind, "config": config}, format="json"
+    ).json()["data"]
+    app = publish_workflows(
+        api,
+        {
+            "w": {
+                "steps": [
+                    {
+                        "communication.send": {
+                            "channelId": channel["id"],
+                            "subject": "Deploy",
+                            "text": "{{ input.t }}",
+                            "metadata": {"k": "{{ input.k }}"},
+                        }
+                    }
+                ]
+            }
+        },
+    )
+    api.post("/api/v1/communication/registrations", {"appSid": app["sid"], "channelId": channel["id"]}, format="json")
+    return app

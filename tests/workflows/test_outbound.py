@@ -6,50 +6,11 @@ import json
 
 import pytest
 
-from tests.workflows.fakes import HttpServer
-from tests.workflows.support import publish_workflows, run
+from tests.workflows.support import channel_app, run
 from workflows.models import Delivery
 from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    answers = []
-
-    def route(request):
-        return answers.pop(0) if answers else (200, {"ok": True})
-
-    with HttpServer(route) as server:
-        server.answers = answers
-        settings.STAGE_EGRESS_ALLOW = [server.url.removeprefix("http://")]  # the egress policy admits this receiver
-        yield server
-
-
-def channel_app(api, kind: str, config: dict) -> dict:
-    channel = api.post(
-        "/api/v1/communication/channels", {"name": kind, "kind": kind, "config": config}, format="json"
-    ).json()["data"]
-    app = publish_workflows(
-        api,
-        {
-            "w": {
-                "steps": [
-                    {
-                        "communication.send": {
-                            "channelId": channel["id"],
-                            "subject": "Deploy",
-                            "text": "{{ input.t }}",
-                            "metadata": {"k": "{{ input.k }}"},
-                        }
-                    }
-                ]
-            }
-        },
-    )
-    api.post("/api/v1/communication/registrations", {"appSid": app["sid"], "channelId": channel["id"]}, format="json")
-    return app
 
 
 def test_a_slack_message_is_posted_to_the_incoming_webhook(api, receiver, django_capture_on_commit_callbacks):

@@ -18,8 +18,12 @@ SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 
 def _build_credentials(stored: GoogleCredential):
-    if stored.kind == GoogleCredential.Kind.SERVICE_ACCOUNT:
-        info = {**(stored.service_account_info or {}), "token_uri": settings.STAGE_GOOGLE_TOKEN_URL}
+    service_account_kind = stored.kind == GoogleCredential.Kind.SERVICE_ACCOUNT
+    secrets = (stored.service_account_info,) if service_account_kind else (stored.refresh_token, stored.client_secret)
+    if any(value is None for value in secrets):  # encrypted under a SECRET_KEY that is gone
+        raise GoogleNotConfigured("The app's Google credentials cannot be decrypted: attach them again in the admin.")
+    if service_account_kind:
+        info = {**stored.service_account_info, "token_uri": settings.STAGE_GOOGLE_TOKEN_URL}
         try:
             return service_account.Credentials.from_service_account_info(info, scopes=[SHEETS_SCOPE])
         except (ValueError, KeyError) as exc:

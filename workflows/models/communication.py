@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from stage.fields import EncryptedJSONField
 from stage.ids import new_prefixed_id
 
 
@@ -13,7 +14,9 @@ def new_message_id() -> str:
 
 
 class CommunicationChannel(models.Model):
-    """Where messages go: an email sender, a Slack incoming webhook or a signed webhook. `secrets` never leave."""
+    """Where messages go: an email sender, a Slack incoming webhook or a signed webhook.
+
+    `secrets` (Slack's webhook URL, a webhook's signing secret) never leave, and are encrypted at rest."""
 
     class Kind(models.TextChoices):
         EMAIL = "email"
@@ -25,7 +28,7 @@ class CommunicationChannel(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     config = models.JSONField(default=dict, blank=True)
-    secrets = models.JSONField(default=dict, blank=True)
+    secrets = EncryptedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -112,13 +112,20 @@ def _post(message: Message, url: str, body: bytes, headers: dict, provider: str)
     return {"provider": provider, "status": status, "body": text[:1000]}
 
 
+def _secret(channel: CommunicationChannel, name: str) -> str:
+    value = (channel.secrets or {}).get(name)
+    if not value:  # encrypted under a SECRET_KEY that is gone (no DJANGO_SECRET_KEY_FALLBACKS entry for it)
+        raise PermanentDeliveryError(f"The channel's {name} cannot be decrypted: set it again on the channel.")
+    return value
+
+
 def _send_slack(message: Message, channel: CommunicationChannel, delivery: Delivery) -> dict:
     payload = {"text": message.text}
     if message.subject:
         payload["text"] = f"*{message.subject}*\n{message.text}"
     body = json.dumps(payload).encode()
     headers = {"Content-Type": "application/json", "X-Stage-Delivery": delivery_key(delivery, message)}
-    return _post(message, channel.secrets["webhookUrl"], body, headers, "slack")
+    return _post(message, _secret(channel, "webhookUrl"), body, headers, "slack")
 
 
 def webhook_signature(secret: str, body: bytes) -> str:
@@ -141,7 +148,7 @@ def _send_webhook(message: Message, channel: CommunicationChannel, delivery: Del
     headers = {
         "Content-Type": "application/json",
         "X-Stage-Delivery": delivery_key(delivery, message),
-        "X-Stage-Signature": webhook_signature(channel.secrets["secret"], body),
+        "X-Stage-Signature": webhook_signature(_secret(channel, "secret"), body),
     }
     return _post(message, channel.config["url"], body, headers, "webhook")
 
