@@ -211,6 +211,10 @@ STAGE_APP_LIMITS = {
     "inference_tokens": env("STAGE_APP_LIMIT_INFERENCE_TOKENS", default="200000/hour"),
     "workflow_runs": env("STAGE_APP_LIMIT_WORKFLOW_RUNS", default="600/min"),
 }
+# Per session, for what the public preview lets anyone holding a session id call.
+STAGE_SESSION_LIMITS = {
+    "preview_error_reports": env("STAGE_SESSION_LIMIT_PREVIEW_ERROR_REPORTS", default="60/min"),
+}
 
 # --- Production profile (issue 9) ----------------------------------------------------------------------
 

@@ -65,12 +65,23 @@ def hit(bucket: str, rate: Rate | None, *, cost: int = 1, now: float | None = No
     return max(1, int((window + 1) * rate.period - now + 0.999))
 
 
+def _charge(bucket: str, rate_setting: str | None, what: str, *, cost: int = 1) -> None:
+    wait = hit(bucket, parse_rate(rate_setting), cost=cost)
+    if wait:
+        raise RateLimited(f"{what} limit is reached; retry in {wait} s.", retry_after=wait)
+
+
 def app_quota(app_sid: str, kind: str, *, cost: int = 1) -> None:
     """Charge one of an app's quotas (settings `STAGE_APP_LIMITS[kind]`); RateLimited when it is spent."""
-    rate = parse_rate(settings.STAGE_APP_LIMITS.get(kind))
-    wait = hit(f"app:{app_sid}:{kind}", rate, cost=cost)
-    if wait:
-        raise RateLimited(f"This app's {kind.replace('_', ' ')} limit is reached; retry in {wait} s.", retry_after=wait)
+    what = f"This app's {kind.replace('_', ' ')}"
+    _charge(f"app:{app_sid}:{kind}", settings.STAGE_APP_LIMITS.get(kind), what, cost=cost)
+
+
+def session_quota(session_id: str, kind: str) -> None:
+    """Charge one of a session's quotas (settings `STAGE_SESSION_LIMITS[kind]`), for what anyone holding its id
+    may call, such as the preview's error reports; RateLimited when it is spent."""
+    what = f"This session's {kind.replace('_', ' ')}"
+    _charge(f"session:{session_id}:{kind}", settings.STAGE_SESSION_LIMITS.get(kind), what)
 
 
 def app_charge(app_sid: str, kind: str, *, cost: int) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stage import presenters, selectors
 from stage.api.envelope import json_error_response
 from stage.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
+from stage.limits import RateLimited, session_quota
 from stage.preview.csp import FRAME_POLICY, PAGE_POLICY, new_nonce, with_policy
 from stage.renders import selectors as render_selectors
 from stage.services.renders import render_report_error
@@ -121,6 +122,7 @@ def preview_report_error(request, session_id: str):
     if session is None:
         return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
     try:
+        session_quota(session.public_id, "preview_error_reports")
         error, version = _report_input(request)
         # Only a ready render runs in a browser; a failed build's located errors are never overwritten from here.
         ready = render_selectors.render_latest_ready(session=session, version=version)
@@ -128,5 +130,8 @@ def preview_report_error(request, session_id: str):
             raise NotFound("No ready render to report an error on")
         render = render_report_error(session=session, error=error, version=ready.version)
     except StageError as exc:
-        return json_error_response(exc.status_code, exc.code, exc.message)
+        response = json_error_response(exc.status_code, exc.code, exc.message)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return JsonResponse({"success": True, "data": presenters.render_state(render)})

@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 
 from stage.models import Render
 from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state, trigger
@@ -216,3 +217,20 @@ def test_a_report_cannot_overwrite_the_errors_of_a_failed_build(api, client, cap
 def test_error_reports_for_unknown_sessions_or_by_get_are_refused(client, db):
     assert report(client, "nosuchsession", {"error": "x"}).status_code == 404
     assert client.get("/s/nosuchsession/errors").status_code == 405
+
+
+def test_error_reports_are_rate_limited_per_session(api, client, capture, settings):
+    settings.STAGE_SESSION_LIMITS = {"preview_error_reports": "2/min"}
+    cache.clear()
+    flooded, neighbour = pushed_session(api, GOOD_APP), pushed_session(api, GOOD_APP)
+    trigger(api, flooded, capture)
+    trigger(api, neighbour, capture)
+
+    statuses = [report(client, flooded, {"version": 1, "error": f"boom {i}"}).status_code for i in range(2)]
+    refused = report(client, flooded, {"version": 1, "error": "boom 3"})
+
+    assert statuses == [200, 200]
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert render_state(api, flooded)["error"] == "boom 1"  # the refused report changed nothing
+    assert report(client, neighbour, {"version": 1, "error": "other"}).status_code == 200
