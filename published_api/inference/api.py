@@ -3,7 +3,7 @@
 The session must be the caller's own (another owner's, or an unknown one, is 404); usage is recorded against it.
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,9 +11,38 @@ from published_api.inference import calls
 from published_api.inference import serializers as s
 from published_api.inference.services import Who
 from stage import selectors
+from stage.api.envelope import error_response
 from stage.errors import ValidationFailed
+from stage.ids import PUBLIC_ID_PATTERN
 
-SESSION_HEADER = OpenApiParameter("X-Stage-Session", str, location=OpenApiParameter.HEADER, required=True)
+SESSION_HEADER = OpenApiParameter(
+    "X-Stage-Session",
+    {"type": "string", "pattern": f"^{PUBLIC_ID_PATTERN}$"},
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="One of your session ids.",
+)
+PROVIDER_ERRORS = {
+    400: error_response(
+        "Invalid input (VALIDATION_ERROR), or a model the provider does not allow (MODEL_NOT_ALLOWED)."
+    ),
+    404: error_response("No such session for this key, or no such provider (NOT_FOUND)."),
+    429: error_response("Rate limited, by Stage or by the provider (RATE_LIMITED)."),
+    502: error_response("The provider failed (PROVIDER_ERROR) or refused its API key (PROVIDER_AUTH_FAILED)."),
+    503: error_response("No inference provider is configured (INFERENCE_NOT_CONFIGURED)."),
+}
+
+
+def documented_call(*, request, response, summary: str):
+    """The schema of one inference operation: its input, its answer and the provider's errors."""
+    return extend_schema_view(
+        post=extend_schema(
+            request=request,
+            responses={200: response, **PROVIDER_ERRORS},
+            parameters=[SESSION_HEADER],
+            summary=summary,
+        )
+    )
 
 
 class InferenceView(APIView):
@@ -30,30 +59,28 @@ class InferenceView(APIView):
         return Response(type(self).operation(self.who(), request.data))
 
 
+@documented_call(request=s.ChatInput, response=s.ChatOutput, summary="Chat completion")
 class ChatView(InferenceView):
     operation = calls.chat
-    post = extend_schema(request=s.ChatInput, parameters=[SESSION_HEADER], summary="Chat completion")(
-        InferenceView.post
-    )
 
 
+@documented_call(request=s.EmbedInput, response=s.EmbedOutput, summary="Text embeddings")
 class EmbedView(InferenceView):
     operation = calls.embed
-    post = extend_schema(request=s.EmbedInput, parameters=[SESSION_HEADER], summary="Text embeddings")(
-        InferenceView.post
-    )
 
 
+@documented_call(request=s.ImageInput, response=s.ImagesOutput, summary="Image generation")
 class ImagesView(InferenceView):
     operation = calls.image
-    post = extend_schema(request=s.ImageInput, parameters=[SESSION_HEADER], summary="Image generation")(
-        InferenceView.post
-    )
 
 
 class UsageView(InferenceView):
     http_method_names = ["get", "options"]
 
-    @extend_schema(parameters=[SESSION_HEADER], summary="This session's inference usage: totals and per model")
+    @extend_schema(
+        parameters=[SESSION_HEADER, s.UsageInput],
+        responses=s.UsageOutput,
+        summary="This session's inference usage: totals and per model",
+    )
     def get(self, request):
         return Response(calls.usage(self.who(), request.query_params.dict()))

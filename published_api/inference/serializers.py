@@ -1,7 +1,10 @@
-"""Inputs of inference calls, shared by the REST views and the bridge (which needs a StageError, not DRF's)."""
+"""Inputs of inference calls, shared by the REST views and the bridge (which needs a StageError, not DRF's);
+and documentation of the answers' shapes (built in services.py and selectors.py)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from published_api.inference.models import Usage
 from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.errors import ValidationFailed
 
@@ -20,17 +23,32 @@ class ChatInput(StrictSerializer):
     temperature = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=2)
 
 
+MAX_EMBED_INPUTS = 2048
+_TEXT = {"type": "string", "minLength": 1}
+
+
+@extend_schema_field({"oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": MAX_EMBED_INPUTS}]})
+class EmbedTexts(serializers.JSONField):
+    """One text or a list of texts (checked in EmbedInput.validate_input)."""
+
+
 class EmbedInput(StrictSerializer):
     model = StrictCharField(required=False, allow_null=True, max_length=200)
     provider = StrictCharField(required=False, allow_null=True, max_length=64)
-    input = serializers.JSONField()
+    input = EmbedTexts()
 
     def validate_input(self, value):
         if isinstance(value, str) and value:
             return value
-        if isinstance(value, list) and value and len(value) <= 2048 and all(isinstance(v, str) and v for v in value):
+        if (
+            isinstance(value, list)
+            and 0 < len(value) <= MAX_EMBED_INPUTS
+            and all(isinstance(v, str) and v for v in value)
+        ):
             return value
-        raise serializers.ValidationError("input is a non-empty string or a list of up to 2048 non-empty strings.")
+        raise serializers.ValidationError(
+            f"input is a non-empty string or a list of up to {MAX_EMBED_INPUTS} non-empty strings."
+        )
 
 
 class ImageInput(StrictSerializer):
@@ -40,10 +58,18 @@ class ImageInput(StrictSerializer):
     size = serializers.RegexField(r"^\d{2,5}x\d{2,5}$", required=False, allow_null=True)
 
 
+# The last millisecond a datetime can hold (9999-12-31T23:59:59.999Z): later bounds cannot be compared.
+MAX_EPOCH_MS = 253_402_300_799_999
+
+
 class UsageInput(StrictSerializer):
     provider = StrictCharField(required=False, allow_null=True, max_length=64)
-    since = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    until = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    since = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_EPOCH_MS, help_text="Epoch milliseconds."
+    )
+    until = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_EPOCH_MS, help_text="Epoch milliseconds."
+    )
 
 
 def checked(serializer_class, data) -> dict:
@@ -53,3 +79,61 @@ def checked(serializer_class, data) -> dict:
         fields = ", ".join(sorted(errors)) if isinstance(errors, dict) else "input"
         raise ValidationFailed(f"Invalid inference request ({fields}).", details=errors)
     return serializer.validated_data
+
+
+# --- Outputs (documentation of the answers' shapes) ----------------------------------------------------
+
+
+class ChatTextOutput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["text"])
+    text = serializers.CharField()
+
+
+class ChatUsageOutput(serializers.Serializer):
+    inputTokens = serializers.IntegerField()
+    outputTokens = serializers.IntegerField()
+
+
+class ChatOutput(serializers.Serializer):
+    content = ChatTextOutput(many=True)
+    model = serializers.CharField()
+    usage = ChatUsageOutput()
+    stopReason = serializers.CharField(help_text="The provider's finish reason: stop, length, ...")
+
+
+class EmbedUsageOutput(serializers.Serializer):
+    inputTokens = serializers.IntegerField()
+
+
+class EmbedOutput(serializers.Serializer):
+    embeddings = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    model = serializers.CharField()
+    usage = EmbedUsageOutput()
+
+
+class ImageOutput(serializers.Serializer):
+    url = serializers.CharField(required=False, help_text="The image's address at the provider, when it sends one.")
+    b64 = serializers.CharField(required=False, help_text="The image itself, base64-encoded, when it sends that.")
+
+
+class ImagesOutput(serializers.Serializer):
+    images = ImageOutput(many=True)
+    model = serializers.CharField()
+
+
+class UsageTotalsOutput(serializers.Serializer):
+    calls = serializers.IntegerField()
+    errors = serializers.IntegerField(help_text="Calls that failed (their status is an error code).")
+    inputTokens = serializers.IntegerField()
+    outputTokens = serializers.IntegerField()
+
+
+class UsageByModelOutput(UsageTotalsOutput):
+    provider = serializers.CharField()
+    model = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Usage.Kind.values)
+
+
+class UsageOutput(serializers.Serializer):
+    totals = UsageTotalsOutput()
+    byModel = UsageByModelOutput(many=True)

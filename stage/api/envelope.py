@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -128,6 +129,8 @@ _ERROR_SCHEMA = {
     },
 }
 
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
 _ERROR_STATUSES = {
     "400": "Invalid input (VALIDATION_ERROR).",
     "401": "Missing or invalid API key (UNAUTHORIZED).",
@@ -135,6 +138,11 @@ _ERROR_STATUSES = {
     "413": "Payload too large (PAYLOAD_TOO_LARGE).",
     "429": "Rate limited (RATE_LIMITED).",
 }
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """One operation's own error status (beyond the common ones the hook adds), enveloped like every error."""
+    return OpenApiResponse(dict(ERROR_REF), description=description)
 
 
 def envelope_schema_hook(result, generator, request, public):
@@ -161,7 +169,7 @@ def envelope_schema_hook(result, generator, request, public):
                     status,
                     {
                         "description": description,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        "content": {"application/json": {"schema": dict(ERROR_REF)}},
                     },
                 )
     return result

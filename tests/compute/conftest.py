@@ -1,7 +1,7 @@
 import pytest
 
 from published_api.compute.store import close_idle_connections
-from tests.compute.openai_server import VALID_KEY, OpenAIServer
+from tests.openai_server import OpenAIServer, use_as_default_provider
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,5 @@ def openai_server():
 @pytest.fixture
 def openai_env(settings, openai_server):
     """The default provider `openai` from the environment, pointed at the local server."""
-    settings.OPENAI_API_KEY = VALID_KEY
-    settings.OPENAI_BASE_URL = openai_server.base_url
-    settings.OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
+    use_as_default_provider(settings, openai_server)
     return openai_server

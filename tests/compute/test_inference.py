@@ -5,7 +5,7 @@ import pytest
 from published_api.inference.models import Provider, Usage
 from published_api.inference.secrets import encrypt
 from stage.services.sessions import session_create
-from tests.compute.openai_server import VALID_KEY
+from tests.openai_server import VALID_KEY
 from tests.published_api.apps import publish
 
 CHAT = {"messages": [{"role": "user", "content": "Summarize: the quarterly numbers went up"}]}

@@ -3,6 +3,7 @@
 /v1/chat/completions answers "Summary: <first words of the last message>", /v1/embeddings a 3-dimensional vector
 per input, /v1/images/generations one URL or b64 image. Errors in OpenAI's JSON shape: a key other than
 VALID_KEY is 401, model "rate-limited" is 429, model "broken" is 500. Every request is recorded.
+`use_as_default_provider` makes it the provider `openai` that Stage reads from its settings.
 """
 
 import json
@@ -99,9 +100,17 @@ class OpenAIServer:
         return self.httpd.requests
 
     def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        # A short poll interval: shutdown() waits for the loop to notice, once per test.
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def use_as_default_provider(settings, server: OpenAIServer) -> None:
+    """The default provider `openai` from the environment (pytest-django's `settings`), pointed at the server."""
+    settings.OPENAI_API_KEY = VALID_KEY
+    settings.OPENAI_BASE_URL = server.base_url
+    settings.OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
