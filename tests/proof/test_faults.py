@@ -4,7 +4,6 @@ recovers without restarting Stage."""
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from bench.harness import free_port
 from tests.proof.pg_instance import PrivatePostgres, available
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
@@ -71,7 +71,7 @@ def test_postgres_restart_gives_503s_in_the_envelope_then_service_resumes(privat
     base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=10) as http:
-            _wait_for(lambda: http.get("/api/health").status_code == 200)
+            wait_for(lambda: http.get("/api/health").status_code == 200, ignore=(httpx.HTTPError,))
             created = http.post("/api/v1/stage/sessions", json={"name": "before"})
             assert created.status_code == 201
             session_id = created.json()["data"]["id"]
@@ -94,7 +94,10 @@ def test_postgres_restart_gives_503s_in_the_envelope_then_service_resumes(privat
             # then: it comes back, and Stage serves again without a restart
             private_postgres.start()
             private_postgres.wait_ready()
-            _wait_for(lambda: http.get(f"/api/v1/stage/sessions/{session_id}/status").status_code == 200)
+            wait_for(
+                lambda: http.get(f"/api/v1/stage/sessions/{session_id}/status").status_code == 200,
+                ignore=(httpx.HTTPError,),
+            )
             assert http.post("/api/v1/stage/sessions", json={"name": "after"}).status_code == 201
             names = [s["name"] for s in http.get("/api/v1/stage/sessions").json()["data"]["results"]]
             assert names == ["after", "before"]  # nothing acknowledged was lost, nothing refused was written
@@ -102,15 +105,3 @@ def test_postgres_restart_gives_503s_in_the_envelope_then_service_resumes(privat
     finally:
         server.terminate()
         server.wait(timeout=15)
-
-
-def _wait_for(condition, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")

@@ -7,7 +7,6 @@ nothing acknowledged is lost, although Redis came back with none of its data.
 """
 
 import json
-import time
 
 import httpx
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from bench.harness import free_port, gunicorn
 from stage.services.keys import apikey_create
 from tests.proof.redis_instance import PrivateRedis
+from tests.waiting import wait_for
 from tests.worker import WorkerProcess, worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
@@ -69,7 +69,7 @@ def test_redis_outage_keeps_the_api_serving_and_loses_no_queued_work(platform, p
     session = _created(http.post("/api/v1/stage/sessions", json={"name": "before"}))["id"]
     _ok(http.post(f"/api/v1/stage/sessions/{session}/push", json={"files": {"/app/App.tsx": APP_TSX % "one"}}))
     _ok(http.post(f"/api/v1/stage/sessions/{session}/render", json={"entry": "/app/App.tsx"}))
-    _wait_for(lambda: _render(http, session)["status"] == "ready")  # the worker is up and connected
+    wait_for(lambda: _render(http, session)["status"] == "ready")  # the worker is up and connected
     workflows = _published(http, {"/app/shift.workflows.json": json.dumps(WORKFLOWS)}, "wf")
 
     # when: Redis dies under the serving platform
@@ -103,9 +103,9 @@ def test_redis_outage_keeps_the_api_serving_and_loses_no_queued_work(platform, p
     private_redis.start()
 
     # then: the worker reconnects and sends again what was queued; both finish
-    _wait_for(lambda: _render(http, session)["status"] == "ready", timeout=90)
+    wait_for(lambda: _render(http, session)["status"] == "ready", timeout=90)
     assert _render(http, session)["version"] == version
-    finished = _wait_for(lambda: (d := _ok(http.get(f"/api/v1/stage/runs/{run_id}")))["status"] == "succeeded" and d)
+    finished = wait_for(lambda: (d := _ok(http.get(f"/api/v1/stage/runs/{run_id}")))["status"] == "succeeded" and d)
     assert finished["steps"][0]["output"]["amountCents"] == 42
     names = {s["name"] for s in _ok(http.get("/api/v1/stage/sessions"))["results"]}
     assert {"before", "during"} <= names and during
@@ -129,13 +129,3 @@ def _ok(response: httpx.Response):
 def _created(response: httpx.Response):
     assert response.status_code == 201, response.text
     return response.json()["data"]
-
-
-def _wait_for(condition, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")

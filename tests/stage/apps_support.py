@@ -5,7 +5,7 @@ from stage.models import Session
 APP_FILES = {
     "/app/App.tsx": "export default function App() { return <h1>Hello</h1>; }",
     "/app/src/app.ts": 'import { Hono } from "hono";\nexport default new Hono();\n',
-    "/app/compute/tasks.ts": "export const list = query(() => []);\n",
+    "/app/compute/tasks.ts": 'import { query } from "@stage/compute";\nexport const list = query(() => []);\n',
 }
 
 

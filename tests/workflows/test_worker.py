@@ -7,22 +7,13 @@ import time
 
 import pytest
 
+from tests.waiting import wait_for
 from tests.worker import WorkerProcess
 from tests.workflows.fakes import HttpServer
 from tests.workflows.support import publish_workflows, run
 from workflows.models import Delivery, Run
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
