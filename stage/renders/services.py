@@ -81,14 +81,19 @@ def render_build(*, render_id: int) -> Render | None:
     )
     files = {row["path"]: row["content"] for row in current_files(session=render.session, with_content=True)}
     digest = content_hash(entry=render.entry, files=files)
-    artifact = RenderArtifact.objects.filter(content_hash=digest).first()
-    if artifact is None:
-        try:
-            output = esbuild.build_bundle(entry=render.entry, files=files)
-        except esbuild.BuildFailed as exc:
-            logger.info("render %s v%s failed: %s", render.session_id, render.version, exc)
-            return _fail(render, exc.errors)
-        artifact = artifact_store(content_hash=digest, output=output)
+    with transaction.atomic():  # a reused artifact stays locked until the render points at it (retention.py)
+        artifact = RenderArtifact.objects.select_for_update().filter(content_hash=digest).first()
+        if artifact is not None:
+            return _ready(render, artifact, started)
+    try:
+        output = esbuild.build_bundle(entry=render.entry, files=files)
+    except esbuild.BuildFailed as exc:
+        logger.info("render %s v%s failed: %s", render.session_id, render.version, exc)
+        return _fail(render, exc.errors)
+    return _ready(render, artifact_store(content_hash=digest, output=output), started)
+
+
+def _ready(render: Render, artifact: RenderArtifact, started: float) -> Render:
     return _finish(
         render,
         status=Render.Status.READY,

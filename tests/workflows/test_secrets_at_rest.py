@@ -97,7 +97,8 @@ def test_the_migration_encrypts_plain_secrets_from_before_and_reverses_cleanly(a
             )
             cursor.execute(
                 "INSERT INTO workflows_googlecredential (app_id, kind, client_id, client_secret, refresh_token,"
-                " service_account_info, updated_at) VALUES (%s, 'refresh_token', 'cid', 'cs', %s, NULL, CURRENT_TIMESTAMP)",
+                " service_account_info, updated_at)"
+                " VALUES (%s, 'refresh_token', 'cid', 'cs', %s, NULL, CURRENT_TIMESTAMP)",
                 [app_id, REFRESH],
             )
         MigrationExecutor(connection).migrate(after)
