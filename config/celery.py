@@ -24,4 +24,28 @@ class RequeueStuckOnConnect(bootsteps.StartStopStep):
         requeue_on_broker_connect()
 
 
+class SendOutboxPeriodically(bootsteps.StartStopStep):
+    """Every `STAGE_UNSENT_SWEEP_SECONDS`, send the tasks web processes could not (they may not reach Redis while
+    this worker does)."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def __init__(self, consumer, **kwargs):
+        super().__init__(consumer, **kwargs)
+        self.timer_entry = None
+
+    def start(self, consumer):
+        from django.conf import settings
+
+        from stage.queue import sweep_outbox
+
+        self.timer_entry = consumer.timer.call_repeatedly(settings.STAGE_UNSENT_SWEEP_SECONDS, sweep_outbox)
+
+    def stop(self, consumer):
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+
 app.steps["consumer"].add(RequeueStuckOnConnect)
+app.steps["consumer"].add(SendOutboxPeriodically)

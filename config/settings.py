@@ -105,6 +105,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # A worker rides out a broker outage of any length: it keeps reconnecting, then sends what was left queued.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# How often each worker sends the tasks a web process could not send (stage.queue.send_unsent).
+STAGE_UNSENT_SWEEP_SECONDS = env.float("STAGE_UNSENT_SWEEP_SECONDS", default=30)
 
 # --- Auth ----------------------------------------------------------------------------------------------
 

@@ -1,15 +1,17 @@
 """Sending Celery tasks so that a broker outage never loses work or turns into a 500.
 
 Every task we send is idempotent and its row records that it is queued, so a send that fails (Redis down) only
-delays the work: the row stays queued, the failure is logged, and `requeue_stuck` sends it again: every worker
-runs it whenever it connects to the broker (at start and when Redis comes back), operators with the command.
+delays the work: the row stays queued, the failure is logged and the send is kept in an outbox (UnsentTask).
+Workers send the outbox every `STAGE_UNSENT_SWEEP_SECONDS` (they may reach Redis when the web process cannot),
+and whenever one connects to the broker (at start, and when Redis comes back, perhaps empty) it also runs
+`requeue_stuck`, which sends every queued row again; operators have the command.
 """
 
 import logging
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -20,13 +22,77 @@ SWEEP_LOCK_SECONDS = 10
 
 
 def send_task(task, *args) -> bool:
-    """Send now; on a broker failure log it and leave the queued row for the sweep. Returns whether it was sent."""
+    """Send now; on a broker failure log it and keep it in the outbox for a worker. Returns whether it was sent."""
     try:
         task.delay(*args)
     except OperationalError:
-        logger.exception("Broker unreachable: %s%r stays queued until requeue_stuck sends it again", task.name, args)
+        logger.exception("Broker unreachable: %s%r stays queued; a worker will send it", task.name, args)
+        _keep_unsent(task.name, list(args))
         return False
     return True
+
+
+def _keep_unsent(name: str, args: list) -> None:
+    from stage.models import UnsentTask
+
+    try:
+        UnsentTask.objects.get_or_create(task=name, args=args)
+    except DatabaseError:  # the row itself stays queued: requeue_stuck still finds it
+        logger.exception("Could not record the unsent task %s%r", name, args)
+
+
+def send_unsent(*, batch: int = 500) -> int:
+    """Send what a web process could not (UnsentTask rows); every worker runs this periodically.
+
+    Rows are taken FOR UPDATE SKIP LOCKED, so workers share the outbox without sending a row twice, and a row is
+    deleted only once its send succeeded.
+    """
+    from stage.models import UnsentTask
+
+    tasks = {task.name: task for task in _queued_work_tasks()}
+    sent = []
+    with transaction.atomic():
+        for row in UnsentTask.objects.select_for_update(skip_locked=True)[:batch]:
+            task = tasks.get(row.task)
+            if task is None:
+                logger.error("Unsent task %s is not a task any more; dropped", row.task)
+            elif not _sent(task, row.args):
+                break
+            sent.append(row.pk)
+        UnsentTask.objects.filter(pk__in=sent).delete()
+    return len(sent)
+
+
+def sweep_outbox() -> int:
+    """The worker's periodic call: send the outbox; never raises (the next period tries again)."""
+    from django.db import close_old_connections
+
+    close_old_connections()  # this runs outside any task, so Django's per-task connection care does not apply
+    try:
+        sent = send_unsent()
+    except Exception:
+        logger.exception("Sending the outbox failed; the next sweep tries again")
+        return 0
+    if sent:
+        logger.info("Sent %d task(s) from the outbox", sent)
+    return sent
+
+
+def _sent(task, args: list) -> bool:
+    try:
+        task.delay(*args)
+    except OperationalError:
+        logger.warning("Broker still unreachable; %s%r stays in the outbox", task.name, args)
+        return False
+    return True
+
+
+def _queued_work_tasks():
+    """The tasks whose rows record that they are queued: the only ones sent through here."""
+    from stage.tasks import render_build
+    from workflows.tasks import deliver_message, run_workflow
+
+    return render_build, run_workflow, deliver_message
 
 
 def send_task_on_commit(task, *args) -> None:
@@ -44,9 +110,9 @@ def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_olde
     from django.db.models import Q
 
     from stage.models import Render
-    from stage.tasks import render_build
     from workflows.models import Delivery, Run
-    from workflows.tasks import deliver_message, run_workflow
+
+    render_build, run_workflow, deliver_message = _queued_work_tasks()
 
     now = timezone.now()
     cutoff = now - older_than

@@ -1,6 +1,7 @@
 from .apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .files import CurrentFile, FileVersion
 from .keys import ApiKey
+from .outbox import UnsentTask
 from .renders import Render, RenderArtifact
 from .sessions import Session
 from .snapshots import Snapshot
@@ -18,4 +19,5 @@ __all__ = [
     "RenderArtifact",
     "Session",
     "Snapshot",
+    "UnsentTask",
 ]

@@ -7,11 +7,13 @@ nothing acknowledged is lost, although Redis came back with none of its data.
 """
 
 import json
+from contextlib import contextmanager
 
 import httpx
 import pytest
 
 from bench.harness import free_port, gunicorn
+from stage.models import UnsentTask
 from stage.services.keys import apikey_create
 from tests.proof.redis_instance import PrivateRedis
 from tests.waiting import wait_for
@@ -43,25 +45,31 @@ def private_redis():
     server.stop()
 
 
-@pytest.fixture
-def platform(transactional_db, user, private_redis, tmp_path):
-    """gunicorn and a Celery worker on the test database and the private Redis; yields an API client."""
+@contextmanager
+def running_platform(user, tmp_path, *, web_redis: str, worker_redis: str):
+    """gunicorn and a Celery worker on the test database, each on its own Redis URL; yields an API client."""
     _, key = apikey_create(user=user)
-    env = {
+    common = {
         "DATABASE_URL": worker_environment()["DATABASE_URL"],
-        "REDIS_URL": private_redis.url,
         "STAGE_RATE_LIMIT_PER_KEY": "1000/min",  # on, to show that a cache outage does not make it refuse
+        "STAGE_UNSENT_SWEEP_SECONDS": "0.5",
     }
-    worker = WorkerProcess(tmp_path / "worker.log", extra_env=env)
+    worker = WorkerProcess(tmp_path / "worker.log", extra_env={**common, "REDIS_URL": worker_redis})
     worker.start()
     try:
         with (
-            gunicorn(workers=2, extra_env=env) as base,
+            gunicorn(workers=2, extra_env={**common, "REDIS_URL": web_redis}) as base,
             httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as http,
         ):
             yield http
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def platform(transactional_db, user, private_redis, tmp_path):
+    with running_platform(user, tmp_path, web_redis=private_redis.url, worker_redis=private_redis.url) as http:
+        yield http
 
 
 def test_redis_outage_keeps_the_api_serving_and_loses_no_queued_work(platform, private_redis):
@@ -109,6 +117,27 @@ def test_redis_outage_keeps_the_api_serving_and_loses_no_queued_work(platform, p
     assert finished["steps"][0]["output"]["amountCents"] == 42
     names = {s["name"] for s in _ok(http.get("/api/v1/stage/sessions"))["results"]}
     assert {"before", "during"} <= names and during
+
+
+def test_a_web_process_cut_off_from_redis_hands_its_sends_to_a_worker_that_reaches_it(
+    transactional_db, user, private_redis, tmp_path
+):
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with running_platform(user, tmp_path, web_redis=unreachable, worker_redis=private_redis.url) as http:
+        session = _created(http.post("/api/v1/stage/sessions", json={"name": "cut off"}))["id"]
+        _ok(http.post(f"/api/v1/stage/sessions/{session}/push", json={"files": {"/app/App.tsx": APP_TSX % "x"}}))
+        workflows = _published(http, {"/app/shift.workflows.json": json.dumps(WORKFLOWS)}, "wf")
+
+        version = _ok(http.post(f"/api/v1/stage/sessions/{session}/render", json={"entry": "/app/App.tsx"}))["version"]
+        accepted = http.post(f"/api/v1/run/{workflows}/bill?async=1", json={"input": {"n": 5}})
+        assert accepted.status_code == 202, accepted.text
+
+        # the sends went to the outbox, and the worker, which reaches Redis, sends them: no restart, no operator
+        ready = wait_for(lambda: (r := _render(http, session))["status"] == "ready" and r)
+        assert ready["version"] == version
+        run_id = accepted.json()["data"]["runId"]
+        wait_for(lambda: _ok(http.get(f"/api/v1/stage/runs/{run_id}"))["status"] == "succeeded")
+    assert not UnsentTask.objects.exists()
 
 
 def _published(http: httpx.Client, files: dict, name: str) -> str:

@@ -70,3 +70,12 @@ def test_platform_pages_send_a_content_security_policy(client, staff):
     assert "default-src 'self'" in policy and "object-src 'none'" in policy
     assert "Content-Security-Policy" in staff.get("/admin/stage/session/")
     assert "Content-Security-Policy" in client.get("/api/docs/")
+
+
+def test_the_outbox_of_unsent_tasks_is_listed_for_staff_and_read_only(staff):
+    from stage.models import UnsentTask
+
+    UnsentTask.objects.create(task="stage.tasks.render_build", args=[41])
+    page = staff.get("/admin/stage/unsenttask/")
+    assert page.status_code == 200 and "stage.tasks.render_build" in page.content.decode()
+    assert staff.get("/admin/stage/unsenttask/add/").status_code == 403

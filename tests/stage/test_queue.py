@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from stage.models import Render
-from stage.queue import requeue_on_broker_connect, requeue_stuck, send_task
+from stage.models import Render, UnsentTask
+from stage.queue import requeue_on_broker_connect, requeue_stuck, send_task, send_unsent
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,23 @@ def dead_broker_task():
     return noop
 
 
-def test_a_send_the_broker_refuses_is_logged_not_raised(dead_broker_task, caplog):
+def test_a_send_the_broker_refuses_is_logged_and_kept_in_the_outbox_not_raised(dead_broker_task, caplog):
     assert send_task(dead_broker_task, 42) is False
+    assert send_task(dead_broker_task, 42) is False  # the same send twice is one outbox row
     assert "Broker unreachable" in caplog.text and "stays queued" in caplog.text
+    assert list(UnsentTask.objects.values_list("task", "args")) == [("tests.noop", [42])]
+
+
+def test_a_worker_sends_the_outbox_and_empties_it():
+    render = Render.objects.create(session=SessionFactory(), version=1, entry="/app/App.tsx")
+    UnsentTask.objects.create(task="stage.tasks.render_build", args=[render.pk])
+    UnsentTask.objects.create(task="stage.tasks.gone_in_a_refactor", args=[1])
+
+    assert send_unsent() == 2  # the unknown task is dropped (logged), not retried forever
+
+    render.refresh_from_db()
+    assert render.status != Render.Status.QUEUED, "the render's task ran (tasks are eager in tests)"
+    assert UnsentTask.objects.count() == 0
 
 
 def test_requeue_stuck_sends_old_queued_renders_again():
