@@ -149,7 +149,7 @@ export default app;
 """
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the bridge records usage from its own thread and connection
 def test_backends_call_inference_attributed_to_their_session_and_app(client, user, openai_env):
     app = publish(user, BACKEND, name="ai")
     response = client.post(f"/stage/{app.sid}/api/chat", CHAT, content_type="application/json")
@@ -197,7 +197,7 @@ def test_an_action_calls_inference_and_fetch_through_egress(api, user, openai_en
     assert Usage.objects.get(app_sid=app.sid).kind == "chat"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the bridge records usage from its own thread and connection
 def test_an_app_whose_token_budget_is_spent_gets_no_further_calls(client, user, openai_env, settings):
     settings.STAGE_APP_LIMITS = {**settings.STAGE_APP_LIMITS, "inference_tokens": "20/hour"}
     app = publish(user, BACKEND, name="thrifty")
