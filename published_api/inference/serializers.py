@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from published_api.inference.models import Usage
-from stage.api.serializers import StrictCharField, StrictSerializer
+from stage.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from stage.errors import ValidationFailed
 
 
@@ -19,7 +19,7 @@ class ChatInput(StrictSerializer):
     model = StrictCharField(required=False, allow_null=True, max_length=200)
     provider = StrictCharField(required=False, allow_null=True, max_length=64)
     messages = Message(many=True, allow_empty=False, max_length=1000)
-    maxTokens = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
+    maxTokens = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
     temperature = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=2)
 
 
@@ -59,16 +59,26 @@ class ImageInput(StrictSerializer):
 
 
 # The last millisecond a datetime can hold (9999-12-31T23:59:59.999Z): later bounds cannot be compared.
-MAX_EPOCH_MS = 253_402_300_799_999
+LATEST_DATETIME_MS = 253_402_300_799_999
 
 
 class UsageInput(StrictSerializer):
     provider = StrictCharField(required=False, allow_null=True, max_length=64)
-    since = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_EPOCH_MS, help_text="Epoch milliseconds."
+    since = StrictIntegerField(
+        from_text=True,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=LATEST_DATETIME_MS,
+        help_text="Epoch milliseconds.",
     )
-    until = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_EPOCH_MS, help_text="Epoch milliseconds."
+    until = StrictIntegerField(
+        from_text=True,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=LATEST_DATETIME_MS,
+        help_text="Epoch milliseconds.",
     )
 
 

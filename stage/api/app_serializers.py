@@ -5,7 +5,7 @@ import time
 
 from rest_framework import serializers
 
-from stage.api.serializers import StrictBooleanField, StrictCharField, StrictSerializer
+from stage.api.serializers import StrictBooleanField, StrictCharField, StrictIntegerField, StrictSerializer
 from stage.models import App
 
 SERVER_OWNED = ("sid", "sessionId", "author", "createdAt", "updatedAt", "lastDeployedAt", "channels")
@@ -33,7 +33,7 @@ class RepositoryInput(StrictSerializer):
     visibility = serializers.ChoiceField(choices=["public", "private", "internal"], required=False, allow_null=True)
     defaultBranch = serializers.RegexField(_BRANCH, max_length=255, required=False, allow_null=True)
     remoteName = StrictCharField(max_length=100, validators=[_slug], required=False, allow_null=True)
-    linkedAt = serializers.IntegerField(min_value=0, max_value=MAX_EPOCH_MS, required=False, allow_null=True)
+    linkedAt = StrictIntegerField(min_value=0, max_value=MAX_EPOCH_MS, required=False, allow_null=True)
 
     def validate_url(self, value: str) -> str:
         if not value.lower().startswith(("https://", "http://")):

@@ -1,8 +1,12 @@
 """Input serializers refuse unknown keys; output shapes live in stage.presenters and are documented here."""
 
+import re
+
 from rest_framework import serializers
 
 from stage.errors import ValidationFailed
+
+_DIGITS = re.compile(r"-?[0-9]+\Z")
 
 
 class StrictSerializer(serializers.Serializer):
@@ -21,6 +25,23 @@ class StrictCharField(serializers.CharField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer: refuses booleans, floats (1.5 and 1.0 alike) and, in JSON bodies, numeric strings, all of which
+    DRF's IntegerField quietly accepts. A query string is text by nature, so `from_text=True` takes a plain run of
+    ASCII digits there, and nothing else."""
+
+    def __init__(self, *, from_text: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.from_text = from_text
+
+    def to_internal_value(self, data):
+        is_integer = isinstance(data, int) and not isinstance(data, bool)
+        is_digits = self.from_text and isinstance(data, str) and _DIGITS.match(data) is not None
+        if not (is_integer or is_digits):
             self.fail("invalid")
         return super().to_internal_value(data)
 

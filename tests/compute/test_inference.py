@@ -115,8 +115,11 @@ def test_rest_is_scoped_by_the_callers_own_session(api, other_api, anon_api, ses
     response = api.post("/api/v1/inference/chat", CHAT, format="json")
     assert response.status_code == 400 and "X-Stage-Session" in response.json()["error"]["message"]
     assert not Usage.objects.filter(session_id=session.public_id).exists()
-    response = api.get("/api/v1/inference/usage?since=yesterday", HTTP_X_STAGE_SESSION=session.public_id)
-    assert response.status_code == 400
+    for query in ("since=yesterday", "since=0.0", "until=1e3", "since=%EF%BC%91"):  # the last a full-width 1
+        response = api.get(f"/api/v1/inference/usage?{query}", HTTP_X_STAGE_SESSION=session.public_id)
+        assert response.status_code == 400, query
+    response = api.get("/api/v1/inference/usage?since=0&until=99", HTTP_X_STAGE_SESSION=session.public_id)
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
@@ -127,6 +130,9 @@ def test_rest_is_scoped_by_the_callers_own_session(api, other_api, anon_api, ses
         {"messages": [{"role": "hacker", "content": "x"}]},
         {"messages": [{"role": "user", "content": 5}]},
         {**CHAT, "temperature": 9},
+        {**CHAT, "maxTokens": 5.5},
+        {**CHAT, "maxTokens": "5"},
+        {**CHAT, "maxTokens": True},
         {**CHAT, "unknown": 1},
         "not an object",
     ],
