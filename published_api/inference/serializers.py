@@ -62,24 +62,21 @@ class ImageInput(StrictSerializer):
 LATEST_DATETIME_MS = 253_402_300_799_999
 
 
+def _epoch_ms_bound() -> StrictIntegerField:
+    return StrictIntegerField(
+        from_text=True,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=LATEST_DATETIME_MS,
+        help_text="Epoch milliseconds.",
+    )
+
+
 class UsageInput(StrictSerializer):
     provider = StrictCharField(required=False, allow_null=True, max_length=64)
-    since = StrictIntegerField(
-        from_text=True,
-        required=False,
-        allow_null=True,
-        min_value=0,
-        max_value=LATEST_DATETIME_MS,
-        help_text="Epoch milliseconds.",
-    )
-    until = StrictIntegerField(
-        from_text=True,
-        required=False,
-        allow_null=True,
-        min_value=0,
-        max_value=LATEST_DATETIME_MS,
-        help_text="Epoch milliseconds.",
-    )
+    since = _epoch_ms_bound()
+    until = _epoch_ms_bound()
 
 
 def checked(serializer_class, data) -> dict:
