@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-from stage.errors import StageError
+from stage.errors import StageError, UpstreamUnavailable
 
 logger = logging.getLogger("stage.egress")
 
@@ -51,9 +51,7 @@ class EgressRefused(StageError):
     default_message = "This outbound address is not allowed."
 
 
-class EgressFailed(StageError):
-    status_code = HTTPStatus.BAD_GATEWAY
-    code = "UPSTREAM_UNAVAILABLE"
+class EgressFailed(UpstreamUnavailable):
     default_message = "The outbound request failed."
 
 

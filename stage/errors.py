@@ -36,3 +36,11 @@ class PayloadTooLarge(StageError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"
     default_message = "The request is too large."
+
+
+class UpstreamUnavailable(StageError):
+    """A third party (Google, an SMTP server, Slack, a webhook, an outbound fetch) failed or could not be reached."""
+
+    status_code = HTTPStatus.BAD_GATEWAY
+    code = "UPSTREAM_UNAVAILABLE"
+    default_message = "A third-party service failed."

@@ -2,7 +2,7 @@
 
 from http import HTTPStatus
 
-from stage.errors import StageError, ValidationFailed
+from stage.errors import StageError, UpstreamUnavailable, ValidationFailed
 
 __all__ = [
     "GoogleNotConfigured",
@@ -19,14 +19,6 @@ class TemplateError(StageError):
     status_code = HTTPStatus.BAD_REQUEST
     code = "TEMPLATE_ERROR"
     default_message = "A template could not be rendered."
-
-
-class UpstreamUnavailable(StageError):
-    """A third party (Google, an SMTP server, Slack, a webhook) failed or could not be reached."""
-
-    status_code = HTTPStatus.BAD_GATEWAY
-    code = "UPSTREAM_UNAVAILABLE"
-    default_message = "A third-party service failed."
 
 
 class MissingGoogleScope(StageError):
