@@ -7,8 +7,8 @@ VALID_KEY is 401, model "rate-limited" is 429, model "broken" is 500. Every requ
 """
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 VALID_KEY = "sk-test-local"
 
@@ -57,14 +57,11 @@ def _images(body: dict) -> tuple[int, dict]:
 ROUTES = {"/v1/chat/completions": _chat, "/v1/embeddings": _embed, "/v1/images/generations": _images}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):
-        pass
-
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        body = json.loads(self.read_body() or b"{}")
         self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
         route = ROUTES.get(self.path)
         if self.headers.get("Authorization") != f"Bearer {VALID_KEY}":
@@ -77,36 +74,21 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = _error(500, "The server had an error while processing your request.", "server_error")
         else:
             status, payload = route(body)
-        raw = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
+        self.respond(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
-class OpenAIServer:
+class OpenAIServer(LoopbackServer):
     def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        super().__init__(_Handler)
         self.httpd.requests = []
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        return f"{self.origin}/v1"
 
     @property
     def requests(self) -> list:
         return self.httpd.requests
-
-    def __enter__(self):
-        # A short poll interval: shutdown() waits for the loop to notice, once per test.
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def use_as_default_provider(settings, server: OpenAIServer) -> None:

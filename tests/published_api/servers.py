@@ -1,20 +1,15 @@
 """A real HTTP server on 127.0.0.1 for outbound-call tests: routes answer by path, every request is recorded."""
 
-import contextlib
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):
-        pass
-
     def _answer(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         server = self.server
         server.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
         route = server.routes.get(self.path.split("?")[0], (404, {}, b"no route"))
@@ -24,28 +19,16 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(payload, float):  # a delay before answering
             time.sleep(payload)
             payload = b"late"
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(payload)
+        self.respond(status, payload, headers)
 
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
 
-class LocalServer:
+class LocalServer(LoopbackServer):
     def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        super().__init__(_Handler)
         self.httpd.routes = {}
         self.httpd.requests = []
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self.httpd.server_address[1]
 
     @property
     def routes(self) -> dict:
@@ -56,12 +39,4 @@ class LocalServer:
         return self.httpd.requests
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return f"{self.origin}{path}"

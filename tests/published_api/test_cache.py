@@ -2,7 +2,6 @@
 rollback made anywhere is served by every web process on its next request. Two real gunicorn processes."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -12,6 +11,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from bench.harness import free_port
 from published_api.compiler import _cache_key
 from published_api.tasks import compile_backend
 from stage.services.apps import channel_promote, channel_rollback
@@ -21,15 +21,9 @@ from tests.worker import ROOT, worker_environment
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class WebProcess:
     def __init__(self, runtime_dir, log_path):
-        self.port = _free_port()
+        self.port = free_port()
         env = {**worker_environment(), "STAGE_BACKEND_RUNTIME_DIR": str(runtime_dir)}
         self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(

@@ -1,12 +1,12 @@
 """A real HTTP server on 127.0.0.1 that answers from a script: a stand-in for a proxy or an overloaded gateway."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 
-class ScriptedServer:
+class ScriptedServer(LoopbackServer):
     """Answers each request with the next (status, headers, body, delay) and records what it received."""
 
     def __init__(self, answers):
@@ -14,10 +14,9 @@ class ScriptedServer:
         self.requests: list[dict] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                body = self.read_body()
                 server.requests.append(
                     {
                         "method": self.command,
@@ -34,29 +33,12 @@ class ScriptedServer:
                     if isinstance(payload, bytes)
                     else (payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
                 )
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.respond(status, data, headers)
 
             do_GET = do_POST = do_PUT = do_PATCH = _answer
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        self.url = self.origin
 
 
 JSON = {"Content-Type": "application/json"}

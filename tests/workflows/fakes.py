@@ -2,21 +2,15 @@
 Slack incoming webhooks, signed webhooks). Nothing of ours is mocked."""
 
 import json
-import socket
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.harness import free_port
+from tests.loopback import LoopbackServer, QuietHandler
 
 
 class _Collector:
@@ -63,50 +57,33 @@ class Recorded:
         return json.loads(self.body)
 
 
-@dataclass
-class HttpServer:
+class HttpServer(LoopbackServer):
     """A threaded HTTP server; `route(request) -> (status, json_body)` decides every answer."""
 
-    route: Callable[[Recorded], tuple[int, object]]
-    requests: list = field(default_factory=list)
-
-    def __enter__(self):
+    def __init__(self, route: Callable[[Recorded], tuple[int, object]]):
+        self.route = route
+        self.requests: list[Recorded] = []
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _handle(self):
-                length = int(self.headers.get("Content-Length") or 0)
                 parts = urlsplit(self.path)
                 recorded = Recorded(
                     method=self.command,
                     path=unquote(parts.path),
                     query=parse_qs(parts.query),
                     headers={key.lower(): value for key, value in self.headers.items()},
-                    body=self.rfile.read(length) if length else b"",
+                    body=self.read_body(),
                 )
                 owner.requests.append(recorded)
                 status, body = owner.route(recorded)
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.respond(status, data, {"Content-Type": "application/json"})
 
             do_GET = do_POST = do_PUT = _handle
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url = self.origin
 
 
 class FakeGoogle:
