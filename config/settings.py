@@ -16,7 +16,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="stage-insecure-development-key") if DEBUG else env("DJANGO_SECRET_KEY")
 # Rotation: move the old key here; sessions, signatures and encrypted secrets made with it stay valid.
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
+# The platform's own host names. `localhost` is only a default in development: it is the parent of the default
+# apps domain, which a deployment must keep apart from the platform (see "Origins" below).
+PLATFORM_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"] if DEBUG else ["127.0.0.1"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -37,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Requests to an app's own origin are answered here, before sessions, CSRF or auth can see them.
+    "stage.origins.middleware.AppOriginMiddleware",
     "stage.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,6 +51,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- Origins (issue 13) ---------------------------------------------------------------------------------
+
+# Tenant HTML and scripts (app UIs, backends on their own origin, preview frames) are served only on hosts
+# under this domain: <label>.<domain>, one per app, version, preview channel and session preview. In
+# production a registrable domain of its own (as githubusercontent.com is for GitHub); `localhost` works
+# with no DNS set-up, since browsers resolve *.localhost to loopback.
+STAGE_APPS_DOMAIN = env("STAGE_APPS_DOMAIN", default="localhost").strip().strip(".").lower()
+STAGE_APPS_SCHEME = env("STAGE_APPS_SCHEME", default="http" if DEBUG else "https")
+# The port apps are reached on; unset means the scheme's default. `make run` and `make serve` pass $PORT.
+STAGE_APPS_PORT = env.int("STAGE_APPS_PORT", default=None)
+ALLOWED_HOSTS = [*PLATFORM_HOSTS, f".{STAGE_APPS_DOMAIN}"]
+STAGE_APP_URLCONF = "config.urls_apps"
+STAGE_SESSION_URLCONF = "config.urls_previews"
+# A signed preview link opens an app's preview (and its never-promoted versions) for this long by default.
+STAGE_PREVIEW_LINK_SECONDS = env.int("STAGE_PREVIEW_LINK_SECONDS", default=24 * 3600)
+STAGE_PREVIEW_LINK_MAX_SECONDS = 30 * 24 * 3600
+# The platform's cookies are host-only (no Domain attribute), so they never reach an app's origin.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
 
 # Platform HTML pages get a Content-Security-Policy; Swagger UI (/api/docs/) loads its assets from this origin.
 STAGE_CSP_ASSET_ORIGIN = env("STAGE_CSP_ASSET_ORIGIN", default="https://cdn.jsdelivr.net")

@@ -31,7 +31,6 @@ from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
-TOKEN_ENV = "STAGE_BRIDGE_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 _unshare_ok: bool | None = None
 
 
@@ -70,8 +69,7 @@ class BackendProcess:
         self.dir.mkdir(mode=0o700)
         self.serve_path = str(self.dir / "serve.sock")
         bridge_path = str(self.dir / "bridge.sock")
-        self.token = secrets.token_urlsafe(32)
-        self.bridge = BridgeServer(bridge_path, token=self.token, caller=caller)
+        self.bridge = BridgeServer(bridge_path, caller=caller)
         sockets = f"{self.serve_path},{bridge_path}"
         command = [
             settings.STAGE_DENO,
@@ -84,7 +82,6 @@ class BackendProcess:
             f"--allow-net=unix:{self.serve_path},unix:{bridge_path}",
             f"--allow-read={sockets}",
             f"--allow-write={sockets}",
-            f"--allow-env={TOKEN_ENV}",  # the token comes by environment: argv is world-readable in /proc
             f"--v8-flags=--max-old-space-size={settings.STAGE_BACKEND_MEMORY_MB}",
             str(bundle),
             self.serve_path,
@@ -92,15 +89,16 @@ class BackendProcess:
         ]
         if _can_unshare():
             command = ["unshare", "-n", *command]
-        env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin", TOKEN_ENV: self.token}
+        env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
         self.proc = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,  # closed when this web process dies; the harness exits on EOF
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,
-            start_new_session=True,
+            start_new_session=True,  # its own session and process group: the bridge knows its peers by it
         )
+        self.bridge.sandbox_session = self.proc.pid
         self.inflight = 0
         self.last_used = time.monotonic()
         self._wait_ready()

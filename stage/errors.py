@@ -44,3 +44,9 @@ class UpstreamUnavailable(StageError):
     status_code = HTTPStatus.BAD_GATEWAY
     code = "UPSTREAM_UNAVAILABLE"
     default_message = "A third-party service failed."
+
+
+class Unauthorized(StageError):
+    status_code = HTTPStatus.UNAUTHORIZED
+    code = "UNAUTHORIZED"
+    default_message = "Authentication is required."

@@ -89,10 +89,10 @@ def _sent(task, args: list) -> bool:
 
 def _queued_work_tasks():
     """The tasks whose rows record that they are queued: the only ones sent through here."""
-    from stage.tasks import render_build
+    from stage.tasks import render_build, version_ui_build
     from workflows.tasks import deliver_message, run_workflow
 
-    return render_build, run_workflow, deliver_message
+    return render_build, run_workflow, deliver_message, version_ui_build
 
 
 def send_task_on_commit(task, *args) -> None:
@@ -109,10 +109,10 @@ def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_olde
     from django.conf import settings
     from django.db.models import Q
 
-    from stage.models import Render
+    from stage.models import AppVersion, Render
     from workflows.models import Delivery, Run
 
-    render_build, run_workflow, deliver_message = _queued_work_tasks()
+    render_build, run_workflow, deliver_message, version_ui_build = _queued_work_tasks()
 
     now = timezone.now()
     cutoff = now - older_than
@@ -122,8 +122,14 @@ def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_olde
         Q(status=Render.Status.QUEUED, created_at__lt=cutoff)
         | Q(status=Render.Status.BUILDING, started_at__lt=now - building_older_than)
     )
+    # A version's UI build starts as the version is created, so its age is the build's age.
+    stuck_uis = AppVersion.objects.filter(
+        Q(ui_status=AppVersion.UiStatus.QUEUED, created_at__lt=cutoff)
+        | Q(ui_status=AppVersion.UiStatus.BUILDING, created_at__lt=now - building_older_than)
+    )
     stuck = {
         "renders": (render_build, stuck_renders),
+        "uis": (version_ui_build, stuck_uis),
         "runs": (run_workflow, Run.objects.filter(status=Run.Status.QUEUED, is_async=True, created_at__lt=cutoff)),
         # Only deliveries never attempted: one waiting out a retry's backoff is queued too, and is not stuck.
         "deliveries": (

@@ -1,10 +1,10 @@
 """Run an app's compute function from outside its backend (the owners' REST API).
 
 The functions are JavaScript bundled into the app's process, so the platform asks that process: one local
-HTTP request on its serve socket carrying the process's own token (which no client knows; the gateway also
-strips the header), answered with {ok, result} or {ok: false, message}. A version with compute modules and no
-backend entrypoint gets a compute-only bundle (a stub entrypoint that answers 404), kept per version like
-backend bundles.
+HTTP request on its serve socket marked with the `x-stage-compute` header (which the gateway strips from every
+client's request, so only the platform sends it), answered with {ok, result} or {ok: false, message}.
+A version with compute modules and no backend entrypoint gets a compute-only bundle (a stub entrypoint that
+answers 404), kept per version like backend bundles.
 """
 
 import json
@@ -14,6 +14,7 @@ from pathlib import Path
 from published_api.bridge import Caller
 from published_api.compiler import REVISION, _compiler, bundle_dir, bundle_for, compile_error
 from published_api.compute.errors import ComputeError
+from published_api.forwarding import COMPUTE_HEADER
 from published_api.runtime import supervisor
 from published_api.selectors import backend_target
 from stage.errors import NotFound, ValidationFailed
@@ -65,7 +66,7 @@ def compute_call(*, app: App, kind: str, module: str, fn: str, args: dict, chann
         raise NotFound("App not found")
     process = _process(app, channel)
     body = json.dumps({"kind": kind, "module": module, "fn": fn, "args": args}).encode()
-    headers = [("content-type", "application/json"), ("x-stage-compute-token", process.token)]
+    headers = [("content-type", "application/json"), (COMPUTE_HEADER, "1")]
     reply = process.forward(method="POST", path="/__stage/compute", headers=headers, body=body)
     answer = json.loads(reply.body)
     if not answer.get("ok"):

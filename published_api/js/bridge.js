@@ -1,13 +1,13 @@
-// The sandbox's only way out: one JSON line per call over the platform's Unix socket, carrying this
-// process's token. The platform answers one JSON line: {"ok": true, "result": ...} or {"ok": false, "error": ...}.
+// The sandbox's only way out: one JSON line per call over the platform's Unix socket. No secret travels on it:
+// the platform knows which process is calling from the kernel (SO_PEERCRED), so there is nothing for app code to
+// steal. The platform answers one JSON line: {"ok": true, "result": ...} or {"ok": false, "error": ...}.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const channel = { path: "", token: "" };
+const channel = { path: "" };
 const connect = Deno.connect;
 
-export function configureBridge(path, token) {
+export function configureBridge(path) {
   channel.path = path;
-  channel.token = token;
 }
 
 // A full listen backlog answers EAGAIN (Deno: WouldBlock) at once; wait a little and try again.
@@ -26,7 +26,7 @@ export async function bridgeCall(op, args) {
   if (!channel.path) throw new Error("The Stage bridge is not available in this process.");
   const conn = await connectWithRetry();
   try {
-    const line = encoder.encode(JSON.stringify({ token: channel.token, op, args }) + "\n");
+    const line = encoder.encode(JSON.stringify({ op, args }) + "\n");
     for (let written = 0; written < line.length; ) written += await conn.write(line.subarray(written));
     const chunks = [];
     const buffer = new Uint8Array(64 * 1024);

@@ -1,6 +1,6 @@
 // The runtime around one app's backend inside its Deno process. Bundled ahead of the app by compile.mjs:
-//   Deno.args = [serveSocket, bridgeSocket]; the process's token in the environment (STAGE_BRIDGE_TOKEN), which
-//   is read once and removed, so app code cannot read it from there
+//   Deno.args = [serveSocket, bridgeSocket]. The process holds no secret: the platform knows its bridge peer by
+//   the kernel's word, and its compute calls by a header the gateway strips from every client request.
 // Serves HTTP on the Unix socket the platform forwards to, turns thrown errors into BACKEND_ERROR replies
 // the gateway understands, and routes the global fetch through the platform's egress bridge.
 import { Hono } from "hono";
@@ -8,8 +8,7 @@ import { bridgedFetch, configureBridge } from "./bridge.js";
 import { runCompute } from "./stage_compute.js";
 
 const ERROR_HEADER = "x-stage-runtime-error";
-const TOKEN_ENV = "STAGE_BRIDGE_TOKEN";
-const COMPUTE_HEADER = "x-stage-compute-token"; // the platform calling a compute function (owners' REST API)
+const COMPUTE_HEADER = "x-stage-compute"; // the platform calling a compute function (owners' REST API)
 
 async function computeCall(incoming) {
   let reply;
@@ -48,9 +47,7 @@ function prepare(module) {
 
 export function start(load) {
   const [servePath, bridgePath] = Deno.args;
-  const token = Deno.env.get(TOKEN_ENV);
-  Deno.env.delete(TOKEN_ENV);
-  configureBridge(bridgePath, token);
+  configureBridge(bridgePath);
   // The platform holds our stdin open; when it goes away (even SIGKILLed), so do we.
   (async () => {
     for await (const _ of Deno.stdin.readable) {
@@ -64,7 +61,7 @@ export function start(load) {
   Deno.serve(
     { path: servePath, onListen: () => console.log("stage-backend-ready") },
     async (incoming) => {
-      if (incoming.headers.get(COMPUTE_HEADER) === token) return computeCall(incoming);
+      if (incoming.headers.has(COMPUTE_HEADER)) return computeCall(incoming);
       let app;
       try {
         app = await ready;

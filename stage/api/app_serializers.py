@@ -8,7 +8,9 @@ from rest_framework import serializers
 from stage.api.serializers import StrictBooleanField, StrictCharField, StrictIntegerField, StrictSerializer
 from stage.models import App
 
-SERVER_OWNED = ("sid", "sessionId", "author", "createdAt", "updatedAt", "lastDeployedAt", "channels")
+SERVER_OWNED = (
+    "sid", "sessionId", "author", "createdAt", "updatedAt", "lastDeployedAt", "channels", "url", "previewUrl",
+)  # fmt: skip
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # git check-ref-format, roughly: no control characters, spaces, ~^:?*[\, no "..", "@{", "//", no leading or
 # trailing "/", no trailing "." or ".lock".
@@ -63,6 +65,9 @@ class AppUpdateInput(StrictSerializer):
     status = serializers.ChoiceField(choices=App.Status.values, required=False)
     config = serializers.DictField(required=False, help_text="Read by workflows as {{ config.x }}.")
     repository = RepositoryInput(required=False, allow_null=True)
+    uiEntry = StrictCharField(
+        source="ui_entry", max_length=1024, required=False, help_text="The file new versions build their UI from."
+    )
 
     server_owned = SERVER_OWNED
 
@@ -92,6 +97,13 @@ class EmptyInput(StrictSerializer):
     pass
 
 
+class PreviewLinkInput(StrictSerializer):
+    version = StrictIntegerField(
+        min_value=1, required=False, allow_null=True, help_text="A version's own origin (default: the preview channel)."
+    )
+    expiresIn = StrictIntegerField(required=False, allow_null=True, help_text="Seconds (default 86400).")
+
+
 # --- Outputs (documentation of the presenters' shapes) -------------------------------------------------
 
 
@@ -104,6 +116,8 @@ class ChannelOutput(serializers.Serializer):
     appVersionSid = serializers.CharField()
     version = serializers.IntegerField()
     updatedAt = serializers.IntegerField()
+    url = serializers.CharField(help_text="The channel's origin (production: the app's URL).")
+    versionUrl = serializers.CharField(help_text="The origin of the version the channel points at.")
 
 
 class ChannelsOutput(serializers.Serializer):
@@ -124,12 +138,31 @@ class AppOutput(serializers.Serializer):
     updatedAt = serializers.IntegerField()
     lastDeployedAt = serializers.IntegerField(allow_null=True)
     channels = ChannelsOutput()
+    url = serializers.CharField(help_text="The app's own origin: its UI at /, its backend at /api.")
+    previewUrl = serializers.CharField(help_text="The preview channel's origin (owner's key or preview link).")
+    uiEntry = serializers.CharField()
 
 
 class ManifestFileOutput(serializers.Serializer):
     path = serializers.CharField()
     version = serializers.IntegerField(help_text="The session file's version this app version holds.")
     size = serializers.IntegerField()
+
+
+class VersionUiOutput(serializers.Serializer):
+    entry = serializers.CharField(allow_null=True, help_text="Null: the version has no UI.")
+    status = serializers.ChoiceField(choices=["none", "queued", "building", "ready", "failed"])
+    error = serializers.CharField(allow_null=True)
+    errorLocations = serializers.ListField(
+        child=serializers.DictField(), allow_null=True, help_text="Build errors as {file, line, column, message}."
+    )
+    builtAt = serializers.IntegerField(allow_null=True)
+
+
+class PreviewLinkOutput(serializers.Serializer):
+    url = serializers.CharField(help_text="Opens the preview; the token becomes a cookie on that origin.")
+    token = serializers.CharField(help_text="For API calls: ?stage_preview=<token>.")
+    expiresAt = serializers.IntegerField()
 
 
 class VersionOutput(serializers.Serializer):
@@ -141,6 +174,8 @@ class VersionOutput(serializers.Serializer):
     computeModules = serializers.ListField(child=serializers.CharField())
     workflows = serializers.JSONField(allow_null=True)
     files = ManifestFileOutput(many=True)
+    url = serializers.CharField(help_text="The version's own origin, which always serves this version.")
+    ui = VersionUiOutput()
 
 
 class DeployOutput(serializers.Serializer):

@@ -9,6 +9,8 @@ from stage import presenters, selectors
 from stage.api import app_serializers as s
 from stage.api.serializers import validated
 from stage.models import App
+from stage.origins.names import preview_url, version_url
+from stage.origins.preview_links import PARAM, preview_token_mint
 from stage.services.apps import app_deploy, app_publish, app_update, channel_promote, channel_rollback
 
 
@@ -19,7 +21,7 @@ class AppScopedView(APIView):
         return selectors.app_get(sid=self.kwargs["sid"], owner=self.request.user)
 
     def channels(self, app: App) -> dict:
-        return presenters.channels_summary(selectors.channels_of(app=app))
+        return presenters.channels_summary(selectors.channels_of(app=app), app_sid=app.sid)
 
 
 class AppListCreateView(APIView):
@@ -109,3 +111,21 @@ class ChannelHistoryView(AppScopedView):
     @extend_schema(responses=s.ChannelMoveOutput(many=True), summary="Every channel pointer move, newest first")
     def get(self, request, sid):
         return Response([presenters.channel_move(move) for move in selectors.channel_history(app=self.app())])
+
+
+class PreviewLinkView(AppScopedView):
+    @extend_schema(
+        request=s.PreviewLinkInput,
+        responses={201: s.PreviewLinkOutput},
+        summary="A signed, expiring link to the app's preview (or to one version's origin)",
+    )
+    def post(self, request, sid):
+        app = self.app()
+        data = validated(s.PreviewLinkInput, request.data)
+        if data.get("version") is not None:
+            origin = version_url(app.sid, selectors.version_get_by_number(app=app, number=data["version"]).number)
+        else:
+            origin = preview_url(app.sid)
+        token = preview_token_mint(app_sid=app.sid, expires_in=data.get("expiresIn"))
+        body = {"url": f"{origin}/?{PARAM}={token.value}", "token": token.value, "expiresAt": token.expires_at * 1000}
+        return Response(body, status=status.HTTP_201_CREATED)

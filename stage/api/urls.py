@@ -22,4 +22,5 @@ urlpatterns = [
     path("apps/<id:sid>/channels/production/promote", apps.PromoteView.as_view()),
     path("apps/<id:sid>/channels/production/rollback", apps.RollbackView.as_view()),
     path("apps/<id:sid>/channels/history", apps.ChannelHistoryView.as_view()),
+    path("apps/<id:sid>/preview-link", apps.PreviewLinkView.as_view()),
 ]

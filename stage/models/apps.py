@@ -3,6 +3,8 @@ from django.db import models
 
 from stage.ids import new_prefixed_id
 
+DEFAULT_UI_ENTRY = "/app/App.tsx"
+
 
 def new_app_sid() -> str:
     return new_prefixed_id("app")
@@ -27,6 +29,9 @@ class App(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     repository = models.JSONField(null=True, blank=True)
     config = models.JSONField(default=dict, blank=True, help_text="Read by workflows as {{ config.x }}.")
+    ui_entry = models.CharField(
+        max_length=1024, default=DEFAULT_UI_ENTRY, help_text="The file each version's UI is built from."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_deployed_at = models.DateTimeField(null=True, blank=True)
@@ -42,8 +47,18 @@ class App(models.Model):
         return f"{self.sid} ({self.name})"
 
 
+class UiStatus(models.TextChoices):
+    NONE = "none"
+    QUEUED = "queued"
+    BUILDING = "building"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class AppVersion(models.Model):
     """An immutable deploy: the session's files at that moment, by reference, and what the deploy found."""
+
+    UiStatus = UiStatus
 
     sid = models.CharField(max_length=32, unique=True, default=new_version_sid, editable=False)
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="versions")
@@ -52,6 +67,15 @@ class AppVersion(models.Model):
     backend_entrypoint = models.CharField(max_length=1024, blank=True)
     compute_modules = models.JSONField(default=list, blank=True)
     workflows = models.JSONField(null=True, blank=True, help_text="The parsed /app/shift.workflows.json, if any.")
+    # The version's UI, built once from its own files when it is created (shown at its origin's /).
+    ui_entry = models.CharField(max_length=1024, blank=True, help_text="Empty: the version has no UI.")
+    ui_status = models.CharField(max_length=16, choices=UiStatus.choices, default=UiStatus.NONE)
+    ui_error = models.TextField(null=True, blank=True)  # noqa: DJ001  (null: no error, as in render state)
+    ui_error_locations = models.JSONField(null=True, blank=True)
+    ui_artifact = models.ForeignKey(
+        "stage.RenderArtifact", null=True, blank=True, on_delete=models.PROTECT, related_name="app_versions"
+    )
+    ui_built_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

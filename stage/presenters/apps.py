@@ -3,27 +3,34 @@
 from django.db.models import Prefetch, QuerySet
 
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
+from stage.origins.names import app_url, preview_url, version_url
 from stage.selectors import apps as selectors
 from stage.timestamps import epoch_ms
+
+CHANNEL_URLS = {Channel.Name.PRODUCTION: app_url, Channel.Name.PREVIEW: preview_url}
 
 
 def person(user) -> dict | None:
     return None if user is None else {"email": user.email, "username": user.get_username()}
 
 
-def channel_summary(channel: Channel | None) -> dict | None:
+def channel_summary(channel: Channel | None, *, app_sid: str) -> dict | None:
     if channel is None:
         return None
     return {
         "appVersionSid": channel.version.sid,
         "version": channel.version.number,
         "updatedAt": epoch_ms(channel.updated_at),
+        "url": CHANNEL_URLS[channel.name](app_sid),
+        "versionUrl": version_url(app_sid, channel.version.number),
     }
 
 
-def channels_summary(channels: dict[str, Channel]) -> dict:
-    """{preview: {appVersionSid, version, updatedAt} | null, production: ...} as in sdk-stage.md."""
-    return {name: channel_summary(channels.get(name)) for name in (Channel.Name.PREVIEW, Channel.Name.PRODUCTION)}
+def channels_summary(channels: dict[str, Channel], *, app_sid: str) -> dict:
+    """{preview: {appVersionSid, version, updatedAt, url, versionUrl} | null, production: ...}: the SDK's shape,
+    with the channel's origin and the version's own origin."""
+    names = (Channel.Name.PREVIEW, Channel.Name.PRODUCTION)
+    return {name: channel_summary(channels.get(name), app_sid=app_sid) for name in names}
 
 
 def app_detail(app: App, *, channels: dict[str, Channel] | None = None) -> dict:
@@ -41,7 +48,10 @@ def app_detail(app: App, *, channels: dict[str, Channel] | None = None) -> dict:
         "createdAt": epoch_ms(app.created_at),
         "updatedAt": epoch_ms(app.updated_at),
         "lastDeployedAt": epoch_ms(app.last_deployed_at),
-        "channels": channels_summary(channels),
+        "channels": channels_summary(channels, app_sid=app.sid),
+        "url": app_url(app.sid),
+        "previewUrl": preview_url(app.sid),
+        "uiEntry": app.ui_entry,
     }
 
 
@@ -63,6 +73,19 @@ def version_detail(version: AppVersion, *, files: list[dict] | None = None) -> d
         "computeModules": version.compute_modules,
         "workflows": version.workflows,
         "files": files,
+        "url": version_url(version.app.sid, version.number),
+        "ui": version_ui(version),
+    }
+
+
+def version_ui(version: AppVersion) -> dict:
+    """How the version's UI build went: {entry, status, error, errorLocations, builtAt}."""
+    return {
+        "entry": version.ui_entry or None,
+        "status": version.ui_status,
+        "error": version.ui_error,
+        "errorLocations": version.ui_error_locations,
+        "builtAt": epoch_ms(version.ui_built_at),
     }
 
 

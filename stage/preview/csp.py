@@ -1,27 +1,39 @@
-"""Content-Security-Policy headers for the preview page and for the app's sandboxed frame."""
+"""Content-Security-Policy headers for the preview page, the sandboxed frames that run tenant code, and the
+platform's own pages on an app's origin (the UI shell, messages)."""
 
 import secrets
 
-# The platform page runs only its own nonced script and talks only to its own origin.
+# The platform page runs only its own nonced script, talks only to its own origin, and frames only the
+# session's frame origin.
 PAGE_POLICY = (
     "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
-    "frame-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "frame-src 'self' {frame_src}; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
 )
 # The app's frame gets what a self-contained bundle needs: its two nonced scripts, inline styles (CSS,
 # CSS modules and style attributes), data:/blob: images, fonts and media inlined by the build. No network,
-# no eval, no forms, no plugins; only the platform's own preview page may frame it.
+# no eval, no forms, no plugins. `sandbox allow-scripts` as a header makes its origin opaque however it is
+# opened (in the page's iframe or top-level): it can reach no cookie, storage or window of any real origin.
 FRAME_POLICY = (
-    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src data: blob:; "
-    "font-src data:; media-src data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    "sandbox allow-scripts; default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; media-src data: blob:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors {ancestors}"
 )
+# The UI shell on an app's origin: the platform's own markup around the sandboxed frame of the app.
+SHELL_POLICY = (
+    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; frame-src 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
+# A message page (not found, private, building): markup and its nonced style only.
+MESSAGE_POLICY = "default-src 'none'; style-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'"
 
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(18)
 
 
-def with_policy(response, policy: str, nonce: str):
-    response["Content-Security-Policy"] = policy.format(nonce=nonce)
+def with_policy(response, policy: str, nonce: str, **values):
+    response["Content-Security-Policy"] = policy.format(nonce=nonce, **values)
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response

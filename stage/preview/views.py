@@ -1,10 +1,13 @@
 """The public preview. Anyone holding a session's id may view it, as in the original Stage: the id is an
 unguessable capability, and the app runs in a sandboxed, opaque-origin frame that can reach neither the
 platform's cookies nor its API as the viewer.
+
+The page lives on the platform's origin; the frame comes from the session's own origin under the apps domain
+(`s-<id>.<STAGE_APPS_DOMAIN>/frame`). `/s/<id>/frame` on the platform's origin stays for links made before,
+sandboxed by its own header just the same.
 """
 
 import json
-import re
 from http import HTTPStatus
 
 from django.conf import settings
@@ -19,18 +22,13 @@ from stage import presenters, selectors
 from stage.api.envelope import json_error_response
 from stage.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
 from stage.limits import RateLimited, session_quota
-from stage.preview.csp import FRAME_POLICY, PAGE_POLICY, new_nonce, with_policy
+from stage.origins.names import frame_ancestors, session_frame_url
+from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
+from stage.preview.pages import frame_page, missing_page
 from stage.renders import selectors as render_selectors
 from stage.services.renders import render_report_error
 
 MAX_REPORT_BYTES = 16 * 1024
-_SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
-_STYLE_END = re.compile(r"</(style)", re.IGNORECASE)
-
-
-def _missing_page(request, nonce: str):
-    response = render_template(request, "preview/missing.html", {"nonce": nonce}, status=HTTPStatus.NOT_FOUND)
-    return with_policy(response, PAGE_POLICY, nonce)
 
 
 def _public_state(session) -> dict:
@@ -43,13 +41,14 @@ def preview_page(request, session_id: str):
     nonce = new_nonce()
     session = render_selectors.preview_session(public_id=session_id)
     if session is None:
-        return _missing_page(request, nonce)
+        return missing_page(request)
+    frame_origin = session_frame_url(session.public_id)
     base_url = request.build_absolute_uri("/").rstrip("/")
     api_base = f"{base_url}/api/v1/stage/sessions/"
     config = {
         "sessionId": session.public_id,
         "stateUrl": reverse("preview-state", args=[session.public_id]),
-        "frameUrl": reverse("preview-frame", args=[session.public_id]),
+        "frameUrl": f"{frame_origin}/frame",
         "errorsUrl": reverse("preview-errors", args=[session.public_id]),
         "pollMs": settings.STAGE_PREVIEW_POLL_MS,
         **_public_state(session),
@@ -62,27 +61,31 @@ def preview_page(request, session_id: str):
         "push_url": f"{api_base}{session.public_id}/push",
         "render_url": f"{api_base}{session.public_id}/render",
     }
-    return with_policy(render_template(request, "preview/page.html", context), PAGE_POLICY, nonce)
+    page = render_template(request, "preview/page.html", context)
+    return with_policy(page, PAGE_POLICY, nonce, frame_src=frame_origin)
 
 
-@require_GET
-@xframe_options_sameorigin
-def preview_frame(request, session_id: str):
-    nonce = new_nonce()
+def _frame(request, session_id: str, *, ancestors: str):
     session = render_selectors.preview_session(public_id=session_id)
     raw_version = request.GET.get("v", "")
     version = int(raw_version) if raw_version.isdigit() else None
     ready = render_selectors.render_latest_ready(session=session, version=version) if session else None
     if ready is None:
-        return _missing_page(request, nonce)
-    context = {
-        "nonce": nonce,
-        "version": ready.version,
-        # Inline, so the opaque-origin frame needs no fetch; closing tags inside are escaped.
-        "js": _SCRIPT_END.sub(r"<\\/\1", ready.artifact.js),
-        "css": _STYLE_END.sub(r"<\\/\1", ready.artifact.css),
-    }
-    return with_policy(render_template(request, "preview/frame.html", context), FRAME_POLICY, nonce)
+        return missing_page(request)
+    return frame_page(request, artifact=ready.artifact, version=ready.version, ancestors=ancestors)
+
+
+@require_GET
+@xframe_options_sameorigin
+def preview_frame(request, session_id: str):
+    """The frame on the platform's origin (older links): sandboxed by its header, framed only by the platform."""
+    return _frame(request, session_id, ancestors="'self'")
+
+
+@require_GET
+def session_frame(request):
+    """The frame on the session's own origin (s-<id>.<apps domain>/frame), framed only by the platform's pages."""
+    return _frame(request, request.app_origin.session_id, ancestors=frame_ancestors())
 
 
 @require_GET

@@ -1,10 +1,10 @@
 """Keep render history and artifacts from growing without bound.
 
 A session keeps its newest `keep` renders, and always its newest ready render (the one the preview shows) and
-any render still being built; the rest of its history goes. An artifact no render references any more goes
-too, once it is older than a grace period: a build that has just stored a new artifact has not pointed its
-render at it yet. A build that reuses an old artifact locks it until its render points at it, and pruning
-skips locked artifacts, so pruning never takes an artifact from under a build.
+any render still being built; the rest of its history goes. An artifact that no render and no app version
+references any more goes too, once it is older than a grace period: a build that has just stored a new
+artifact has not pointed its render at it yet. A build that reuses an old artifact locks it until its render
+points at it, and pruning skips locked artifacts, so pruning never takes an artifact from under a build.
 """
 
 from datetime import timedelta
@@ -14,7 +14,7 @@ from django.db.models import Exists, F, Max, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stage.models import Render, RenderArtifact
+from stage.models import AppVersion, Render, RenderArtifact
 from stage.renders.services import UNFINISHED
 
 ARTIFACT_GRACE = timedelta(minutes=10)
@@ -51,15 +51,17 @@ def _delete_in_batches(model, pks: list[int]) -> int:
 
 def _prune_artifacts() -> int:
     cutoff = timezone.now() - ARTIFACT_GRACE
-    used = Render.objects.filter(artifact=OuterRef("pk"))
+    rendered = Exists(Render.objects.filter(artifact=OuterRef("pk")))
+    versioned = Exists(AppVersion.objects.filter(ui_artifact=OuterRef("pk")))  # an app version's UI, kept forever
+    unused = ~rendered & ~versioned
     deleted = 0
     while True:
         with transaction.atomic():
             orphans = list(
-                RenderArtifact.objects.filter(~Exists(used), created_at__lt=cutoff)
+                RenderArtifact.objects.filter(unused, created_at__lt=cutoff)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:BATCH]
             )
             if not orphans:
                 return deleted
-            deleted += RenderArtifact.objects.filter(~Exists(used), pk__in=orphans).delete()[0]
+            deleted += RenderArtifact.objects.filter(unused, pk__in=orphans).delete()[0]

@@ -10,6 +10,7 @@ from stage.selectors.apps import (
     channels_of,
     version_files,
     version_get,
+    version_get_by_number,
     version_list,
     version_manifest,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "snapshot_list",
     "version_files",
     "version_get",
+    "version_get_by_number",
     "version_list",
     "version_manifest",
 ]

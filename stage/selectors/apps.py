@@ -79,13 +79,20 @@ def version_manifest(*, version: AppVersion) -> list[dict]:
 
 
 def version_list(*, app: App) -> QuerySet[AppVersion]:
-    return AppVersion.objects.filter(app=app).select_related("created_by").order_by("-number")
+    return AppVersion.objects.filter(app=app).select_related("created_by", "app").order_by("-number")
 
 
 def version_get(*, app: App, sid: str) -> AppVersion:
     version = AppVersion.objects.filter(app=app, sid=sid).first() if _is_key(sid) else None
     if version is None:
         raise NotFound("App version not found")
+    return version
+
+
+def version_get_by_number(*, app: App, number: int) -> AppVersion:
+    version = AppVersion.objects.filter(app=app, number=number).first()
+    if version is None:
+        raise NotFound(f"App {app.sid} has no version {number}")
     return version
 
 

@@ -15,7 +15,10 @@ from django.utils import timezone
 
 from stage.errors import Conflict, ValidationFailed
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
+from stage.paths import InvalidPath, normalize_path
+from stage.queue import send_task_on_commit
 from stage.selectors.apps import version_get
+from stage.tasks import version_ui_build
 
 ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
 COMPUTE_DIR = "/app/compute/"
@@ -25,7 +28,7 @@ MAX_NAME = 200
 MAX_DESCRIPTION = 5_000
 MAX_CONFIG_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
-UPDATABLE = ("name", "description", "status", "config", "repository")
+UPDATABLE = ("name", "description", "status", "config", "repository", "ui_entry")
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,22 @@ def _version_create(*, app: App, session: Session, actor) -> AppVersion:
 
     findings = deploy_findings(current, read)
     number = (AppVersion.objects.filter(app=app).aggregate(n=Max("number"))["n"] or 0) + 1
+    has_ui = app.ui_entry in current
     version = AppVersion.objects.create(
         app=app,
         number=number,
         backend_entrypoint=findings.backend_entrypoint,
         compute_modules=findings.compute_modules,
         workflows=findings.workflows,
+        ui_entry=app.ui_entry if has_ui else "",
+        ui_status=AppVersion.UiStatus.QUEUED if has_ui else AppVersion.UiStatus.NONE,
         created_by=actor,
     )
     AppVersionFile.objects.bulk_create(
         AppVersionFile(version=version, path=path, file_version_id=pk) for path, pk in current.items()
     )
+    if has_ui:
+        send_task_on_commit(version_ui_build, version.pk)
     return version
 
 
@@ -186,6 +194,13 @@ def _clean_config(config: object) -> dict:
     return config
 
 
+def _clean_ui_entry(entry: object) -> str:
+    try:
+        return normalize_path(entry if isinstance(entry, str) else "")
+    except InvalidPath as exc:
+        raise ValidationFailed(f"Invalid uiEntry: {exc}.", details={"uiEntry": [str(exc)]}) from exc
+
+
 def app_publish(*, session: Session, name: str, author, description: str = "") -> App:
     """Publish a session as an app: version 1 from its current files, both channels pointing at it."""
     name, description = _clean_name(name), _clean_description(description)
@@ -224,6 +239,8 @@ def app_changes_clean(changes: dict) -> dict:
         cleaned["config"] = _clean_config(cleaned["config"])
     if cleaned.get("repository") is not None:
         _check_text(cleaned["repository"], "repository")
+    if "ui_entry" in cleaned:
+        cleaned["ui_entry"] = _clean_ui_entry(cleaned["ui_entry"])
     if "status" in cleaned and cleaned["status"] not in App.Status.values:
         raise ValidationFailed(
             f"status must be one of {', '.join(App.Status.values)}", details={"status": ["Invalid choice."]}

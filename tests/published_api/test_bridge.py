@@ -1,8 +1,7 @@
-"""The bridge: token-checked, app-scoped calls; inference and compute refused clearly until they land."""
+"""The bridge: app-scoped calls from the sandbox's own process only, carrying no secret app code could steal."""
 
 import json
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -35,11 +34,13 @@ def test_apps_importing_inference_and_compute_compile_and_serve(client, user):
     assert client.get(f"/stage/{app.sid}/api/health").content == b"ok"
 
 
-@pytest.mark.parametrize("op", ["inference.translate", "compute.schedule"])
-def test_an_operation_of_a_module_not_yet_available_fails_with_a_clear_message(op):
-    reply = dispatch(Caller(app_sid="app_x", session_id="k1"), {"op": op, "args": {}})
-    assert reply["ok"] is False
-    assert reply["error"]["message"] == f"@stage/{op.split('.')[0]} is not available yet on this platform ({op})."
+@pytest.mark.django_db
+def test_unknown_and_malformed_operations_are_refused_and_egress_still_applies():
+    caller = Caller(app_sid="app_x", session_id="k1")
+    assert dispatch(caller, {"op": 7})["ok"] is False
+    assert dispatch(caller, {"op": "shell.exec"})["error"]["message"] == "Unknown bridge operation: shell.exec"
+    refused = dispatch(caller, {"op": "fetch", "args": {"url": "http://169.254.169.254/"}})
+    assert refused["error"]["code"] == "EGRESS_REFUSED"
 
 
 def _call(path: str, message: dict) -> dict:
@@ -50,20 +51,16 @@ def _call(path: str, message: dict) -> dict:
 
 
 @pytest.mark.django_db
-def test_the_bridge_refuses_a_wrong_token_and_malformed_messages(client, user, backend_runtime, allow_local):
+def test_the_bridge_answers_only_its_own_sandbox(client, user, backend_runtime, allow_local):
+    # given a running backend and its bridge socket
     app = publish(user, HEALTH)
     client.get(f"/stage/{app.sid}/api/health")
-    process = backend_runtime.processes()[0]
-    bridge = str(process.dir / "bridge.sock")
-    fetch = {"op": "fetch", "args": {"url": allow_local.url("/")}}
-    assert _call(bridge, {**fetch, "token": "guess"})["error"]["code"] == "UNAUTHORIZED"
-    assert _call(bridge, {"token": process.token, "op": 7})["ok"] is False
-    assert _call(bridge, {"token": process.token, "op": "shell.exec"})["error"]["message"].startswith("Unknown")
+    bridge = str(backend_runtime.processes()[0].dir / "bridge.sock")
+    # when any other process (here: the test itself) connects and asks for a fetch
+    reply = _call(bridge, {"op": "fetch", "args": {"url": allow_local.url("/")}})
+    # then the kernel's word on the peer refuses it, and nothing went out
+    assert reply["error"] == {"code": "UNAUTHORIZED", "message": "Not this bridge's sandbox."}
     assert allow_local.requests == []
-    # and the right token does reach the egress policy, which still refuses what it must
-    refused = _call(bridge, {"token": process.token, "op": "fetch", "args": {"url": "http://169.254.169.254/"}})
-    assert refused["error"]["code"] == "EGRESS_REFUSED"
-    assert _call(bridge, {**fetch, "token": process.token})["result"]["status"] == 404
 
 
 FAN_OUT = """export default { fetch: async (r: Request) => {
@@ -82,20 +79,32 @@ def test_a_hundred_bridge_calls_at_once_all_succeed(client, user, allow_local):
     assert len(allow_local.requests) == 100
 
 
-PEEK = """export default { fetch: () => Response.json({
-  args: Deno.args,
-  env: (() => { try { return Deno.env.toObject(); } catch (e) { return e.name; } })(),
-  token: (() => { try { return Deno.env.get("STAGE_BRIDGE_TOKEN") ?? null; } catch (e) { return e.name; } })(),
-}) };
-"""
+# The attack that found the old token: wrap the connection's write before calling fetch(), and read what the
+# harness sends the platform.
+WIRETAP = """export default { fetch: async (r: Request) => {
+  const url = new URL(r.url).searchParams.get("url")!;
+  const probe = await Deno.connect({ transport: "unix", path: Deno.args[1] });
+  const proto = Object.getPrototypeOf(probe);
+  probe.close();
+  const write = proto.write;
+  const lines: string[] = [];
+  proto.write = function (bytes: Uint8Array) {
+    lines.push(new TextDecoder().decode(bytes));
+    return write.call(this, bytes);
+  };
+  const status = (await fetch(url)).status;
+  const env = (() => { try { return Deno.env.toObject(); } catch (e) { return e.name; } })();
+  return Response.json({ status, lines, env });
+} };"""
 
 
 @pytest.mark.django_db
-def test_the_bridge_token_is_neither_in_the_process_arguments_nor_left_for_app_code(client, user, backend_runtime):
-    app = publish(user, PEEK)
-    seen = client.get(f"/stage/{app.sid}/api/").json()
-    process = backend_runtime.processes()[0]
-    cmdline = Path(f"/proc/{process.proc.pid}/cmdline").read_bytes()  # readable by every local user
-    assert process.token.encode() not in cmdline
-    assert process.token not in json.dumps(seen)
-    assert seen["token"] is None and seen["env"] == "NotCapable"  # read once and removed; no other variable readable
+def test_app_code_that_wiretaps_the_bridge_finds_no_secret_on_it(client, user, allow_local):
+    allow_local.routes["/n"] = (200, {}, b"ok")
+    app = publish(user, WIRETAP)
+    seen = client.get(f"/stage/{app.sid}/api/", {"url": allow_local.url("/n")}).json()
+    # the tap worked: it saw the bridge line of its own fetch, which went through
+    assert seen["status"] == 200 and seen["lines"], seen
+    messages = [json.loads(line) for line in "".join(seen["lines"]).splitlines()]
+    assert [sorted(message) for message in messages] == [["args", "op"]], "nothing but the operation travels"
+    assert seen["env"] == "NotCapable"  # and the process may read no environment variable at all

@@ -15,6 +15,7 @@ from bench.harness import free_port
 from published_api.compiler import _cache_key
 from published_api.tasks import compile_backend
 from stage.services.apps import channel_promote, channel_rollback
+from stage.services.keys import apikey_create
 from tests.published_api.apps import deploy, publish
 from tests.worker import ROOT, worker_environment
 
@@ -83,7 +84,7 @@ def test_deploy_promote_and_rollback_reach_every_web_process(two_web_processes, 
     # when a deploy lands on preview only, production is unchanged and preview is new, everywhere
     deploy(app, "export default { fetch: () => new Response('v2') };", promote=False)
     assert [first.get(url).text, second.get(url).text] == ["v1", "v1"]
-    preview = {"X-Stage-Channel": "preview"}
+    preview = {"X-Stage-Channel": "preview", "Authorization": f"Bearer {apikey_create(user=user)[1]}"}
     assert [first.get(url, **preview).text, second.get(url, **preview).text] == ["v2", "v2"]
     # when promoted
     channel_promote(app=app, actor=user)

@@ -198,11 +198,15 @@ def test_deploy_snapshots_current_files_and_moves_preview_only(api):
     # then
     version, moved = result["version"], result["app"]
     assert version["version"] == 2 and version["sid"].startswith("ver_")
+    label = app["sid"].replace("_", "-")
     assert moved["channels"]["preview"] == {
         "appVersionSid": version["sid"],
         "version": 2,
         "updatedAt": moved["channels"]["preview"]["updatedAt"],
+        "url": f"http://{label}--preview.localhost",
+        "versionUrl": f"http://{label}--v2.localhost",
     }
+    assert version["url"] == f"http://{label}--v2.localhost"
     assert moved["channels"]["production"]["version"] == 1
     assert moved["lastDeployedAt"] >= app["lastDeployedAt"]
     assert {f["path"]: f["version"] for f in version["files"]}["/app/App.tsx"] == 2
@@ -264,7 +268,7 @@ def test_channels_summary_matches_the_sdk_shape(api):
     assert response.status_code == 200
     channels = response.json()["data"]
     assert set(channels) == {"preview", "production"}
-    assert set(channels["preview"]) == {"appVersionSid", "version", "updatedAt"}
+    assert set(channels["preview"]) == {"appVersionSid", "version", "updatedAt", "url", "versionUrl"}
     assert channels == app["channels"] | {
         name: channels[name] | {"updatedAt": channels[name]["updatedAt"]} for name in channels
     }

@@ -65,7 +65,7 @@ def test_requeue_stuck_sends_old_queued_renders_again():
 
 def test_requeue_stuck_command_reports_what_it_sent(capsys):
     call_command("requeue_stuck", "--older-than", "60")
-    assert "0 renders, 0 runs, 0 deliveries sent again" in capsys.readouterr().out
+    assert "0 renders, 0 uis, 0 runs, 0 deliveries sent again" in capsys.readouterr().out
 
 
 def test_a_worker_connecting_sends_even_a_moments_old_render_and_workers_connecting_together_sweep_once():
@@ -74,7 +74,7 @@ def test_a_worker_connecting_sends_even_a_moments_old_render_and_workers_connect
 
     first, second = requeue_on_broker_connect(), requeue_on_broker_connect()
 
-    assert first == {"renders": 1, "runs": 0, "deliveries": 0}
+    assert first == {"renders": 1, "uis": 0, "runs": 0, "deliveries": 0}
     assert second is None, "a second worker connecting within the lock's window leaves the sweep to the first"
     render.refresh_from_db()
     assert render.status != Render.Status.QUEUED

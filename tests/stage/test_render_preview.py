@@ -82,7 +82,9 @@ def test_a_ready_render_is_framed_sandboxed_without_same_origin(api, client, cap
     assert "allow-same-origin" not in html
     config = page_config(response)
     assert config["readyVersion"] == 1 and config["render"]["status"] == "ready"
-    assert config["frameUrl"] == f"/s/{session_id}/frame"
+    # the frame comes from the session's own origin under the apps domain, which the page may frame
+    assert config["frameUrl"] == f"http://s-{session_id}.localhost/frame"
+    assert "frame-src 'self' http://s-" in response["Content-Security-Policy"]
 
 
 def test_the_frame_inlines_the_artifact_under_its_own_policy(api, client, capture):
@@ -93,8 +95,9 @@ def test_the_frame_inlines_the_artifact_under_its_own_policy(api, client, captur
 
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox allow-scripts;"), "opened top-level, the frame's origin is still opaque"
     assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
-    assert "connect-src" not in policy and "unsafe-eval" not in policy
+    assert "connect-src" not in policy and "unsafe-eval" not in policy and "allow-same-origin" not in policy
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     html = response.content.decode()
     assert "Hello from Stage" in html
@@ -234,3 +237,21 @@ def test_error_reports_are_rate_limited_per_session(api, client, capture, settin
     assert refused.json()["error"]["code"] == "RATE_LIMITED"
     assert render_state(api, flooded)["error"] == "boom 1"  # the refused report changed nothing
     assert report(client, neighbour, {"version": 1, "error": "other"}).status_code == 200
+
+
+def test_the_frame_on_the_sessions_own_origin_is_sandboxed_and_framed_only_by_the_platform(api, client, capture):
+    session_id = pushed_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+    host = f"s-{session_id}.localhost"
+
+    response = client.get("/frame?v=1", HTTP_HOST=host)
+
+    assert response.status_code == 200 and "Hello from Stage" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox allow-scripts;")
+    ancestors = policy.split("frame-ancestors ")[1]
+    assert "127.0.0.1:*" in ancestors and "localhost:*" in ancestors
+    # nothing of the platform is routed on a session's origin, and no platform cookie is set there
+    for path in ("/admin/", f"/s/{session_id}", "/api/v1/stage/sessions", f"/s/{session_id}/frame"):
+        assert client.get(path, HTTP_HOST=host).status_code == 404, path
+    assert not response.cookies
