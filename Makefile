@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Apps are served on <label>.$(STAGE_APPS_DOMAIN) (default localhost) by this same server, on this port.
+export STAGE_APPS_PORT ?= $(PORT)
 
-.PHONY: install run test lint format migrate worker
+.PHONY: install run serve test lint format migrate worker
 
 install: $(VENV)/.installed $(VENV)/.sdk-installed node_modules/.installed
 
@@ -37,6 +39,19 @@ run: migrate
 	else \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
+
+# The production profile: gunicorn on $(HOST):$(PORT), $$WEB_CONCURRENCY workers, settings from the environment
+# (DJANGO_DEBUG, DATABASE_URL, ...); with REDIS_URL set, a Celery worker beside it. Refuses to start when the
+# system checks fail (e.g. an apps domain that shares cookies with the platform).
+serve: migrate
+	$(BIN)/python manage.py check --fail-level ERROR
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+		trap "kill $$!" EXIT INT TERM; \
+	fi; \
+	GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=$${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
+		$(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

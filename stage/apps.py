@@ -8,5 +8,6 @@ class StageConfig(AppConfig):
     def ready(self):
         from stage.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from stage.observability import connect_celery_signals
+        from stage.origins import checks  # noqa: F401  (registers the apps-domain system check)
 
         connect_celery_signals()  # request ids into tasks, task outcomes into metrics

@@ -174,9 +174,13 @@ class RestoreResult(Model):
 
 @dataclass
 class ChannelPointer(Model):
+    """Where a channel points; ``url`` is the channel's origin, ``version_url`` that version's own origin."""
+
     app_version_sid: str | None = None
     version: int | None = None
     updated_at: int | None = None
+    url: str | None = None
+    version_url: str | None = None
 
 
 @dataclass
@@ -207,13 +211,28 @@ class App(Model):
     updated_at: int | None = None
     last_deployed_at: int | None = None
     channels: Channels | None = None
+    url: str | None = None
+    preview_url: str | None = None
+    ui_entry: str | None = None
+
+
+@dataclass
+class VersionUi(Model):
+    """How a version's UI build went: status none (no entry file), queued, building, ready or failed."""
+
+    entry: str | None = None
+    status: str = ""
+    error: str | None = None
+    error_locations: list | None = None
+    built_at: int | None = None
 
 
 @dataclass
 class AppVersion(Model):
-    """An immutable deploy: ``version`` is its number (1, 2, ...), ``files`` its manifest {path, version, size}."""
+    """An immutable deploy: ``version`` is its number (1, 2, ...), ``files`` its manifest {path, version, size},
+    ``url`` the version's own origin (its UI at /, its backend at /api), which always serves this version."""
 
-    nested = {"created_by": Person, "files": FileInfo}
+    nested = {"created_by": Person, "files": FileInfo, "ui": VersionUi}
     sid: str = ""
     version: int = 0
     created_at: int | None = None
@@ -222,6 +241,8 @@ class AppVersion(Model):
     compute_modules: list | None = None
     workflows: dict | None = None
     files: list[FileInfo] = field(default_factory=list)
+    url: str | None = None
+    ui: VersionUi | None = None
 
 
 @dataclass
@@ -235,6 +256,15 @@ class ChannelMove(Model):
     moved_by: Person | None = None
     reason: str = ""
     created_at: int | None = None
+
+
+@dataclass
+class PreviewLink(Model):
+    """A signed link to an app's preview: open ``url``, or send ``token`` as ``?stage_preview=`` to its API."""
+
+    url: str = ""
+    token: str = ""
+    expires_at: int | None = None
 
 
 @dataclass

@@ -135,7 +135,7 @@ class Apps:
         return self._t.call(Call("GET", self._path(sid), parse=m.App.from_json))
 
     def update(self, sid: str, /, **fields: Any) -> m.App:
-        """PATCH the app: name, description, status, config, repository (snake_case keys are camelCased)."""
+        """PATCH the app: name, description, status, config, repository, ui_entry (keys are camelCased)."""
         body = {m.camel(key): value for key, value in fields.items()}
         return self._t.call(Call("PATCH", self._path(sid), body, parse=m.App.from_json))
 
@@ -160,6 +160,11 @@ class Apps:
 
     def history(self, sid: str) -> list[m.ChannelMove]:
         return self._t.call(Call("GET", self._path(sid, "/channels/history"), parse=_results(m.ChannelMove)))
+
+    def preview_link(self, sid: str, version: int | None = None, expires_in: int | None = None) -> m.PreviewLink:
+        """A signed, expiring link to the app's preview channel (or to one version's origin)."""
+        body = {key: value for key, value in (("version", version), ("expiresIn", expires_in)) if value is not None}
+        return self._t.call(Call("POST", self._path(sid, "/preview-link"), body, parse=m.PreviewLink.from_json))
 
 
 def _results(model: type[m.Model]):

@@ -13,6 +13,9 @@ from stage import selectors
 from stage.admin.readonly import ReadOnlyAdminMixin
 from stage.errors import StageError
 from stage.models import App, AppVersion, Channel, ChannelMove
+from stage.origins.names import app_url, preview_url, version_url
+from stage.origins.preview_links import PARAM, preview_token_mint
+from stage.selectors.served import version_is_public
 from stage.services.apps import (
     app_archive,
     app_changes_clean,
@@ -30,6 +33,16 @@ def _session_links(session) -> str:
     return format_html(
         '<a href="{}">{}</a> · <a href="/s/{}" target="_blank">preview</a>', url, session.public_id, session.public_id
     )
+
+
+def _link(url: str) -> str:
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+
+def _preview_link(origin: str, app_sid: str, *, seconds: int = 3600) -> str:
+    """A link through a fresh signed token (an hour by default), for origins that are private."""
+    token = preview_token_mint(app_sid=app_sid, expires_in=seconds)
+    return format_html('<a href="{}/?{}={}" target="_blank" rel="noopener">{}</a>', origin, PARAM, token.value, origin)
 
 
 def _pretty_json(value) -> str:
@@ -98,6 +111,7 @@ class AppAdmin(admin.ModelAdmin):
         "status",
         "author",
         "session_links",
+        "app_urls",
         "channels",
         "repository_json",
         "created_at",
@@ -106,11 +120,11 @@ class AppAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["sid", "name", "description", "status", "author", "session_links"]}),
-        ("Channels", {"fields": ["channels", "last_deployed_at"]}),
+        ("Channels", {"fields": ["app_urls", "channels", "last_deployed_at"]}),
         ("Configuration", {"fields": ["config", "repository_json", "created_at", "updated_at"]}),
     ]
     inlines = [AppVersionInline, ChannelMoveInline]
-    actions = ["archive", "unarchive", "promote", "rollback"]
+    actions = ["archive", "unarchive", "promote", "rollback", "preview_links"]
     show_full_result_count = False
 
     def get_queryset(self, request):
@@ -143,6 +157,14 @@ class AppAdmin(admin.ModelAdmin):
     @admin.display(description="Session")
     def session_links(self, obj):
         return _session_links(obj.session)
+
+    @admin.display(description="URLs")
+    def app_urls(self, obj):
+        return format_html(
+            "production: {}<br>preview: {} (opened through a one-hour preview link)",
+            _link(app_url(obj.sid)),
+            _preview_link(preview_url(obj.sid), obj.sid),
+        )
 
     @admin.display(description="Repository")
     def repository_json(self, obj):
@@ -180,16 +202,24 @@ class AppAdmin(admin.ModelAdmin):
     def rollback(self, request, queryset):
         self._each(request, queryset, "Rolled back", lambda app: channel_rollback(app=app, actor=request.user))
 
+    @admin.action(description="Create preview links (valid a day)")
+    def preview_links(self, request, queryset):
+        for app in queryset:
+            link = _preview_link(preview_url(app.sid), app.sid, seconds=24 * 3600)
+            self.message_user(request, format_html("Preview of {}: {}", app.sid, link), messages.SUCCESS)
+
 
 @admin.register(AppVersion)
 class AppVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sid", "app", "number", "backend_entrypoint", "created_by", "created_at"]
     search_fields = ["=sid", "=app__sid", "app__name"]
-    list_select_related = ["app", "created_by"]
+    list_select_related = ["app", "app__session", "created_by"]
     fields = [
         "sid",
         "app",
         "number",
+        "version_link",
+        "ui_summary",
         "session_links",
         "created_by",
         "created_at",
@@ -206,7 +236,24 @@ class AppVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Session")
     def session_links(self, obj):
-        return _session_links(obj.app.session)
+        url = reverse("admin:stage_session_change", args=[obj.app.session.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.app.session.public_id)
+
+    @admin.display(description="This version's URL")
+    def version_link(self, obj):
+        """The version's own origin, which always serves it (not the session's latest render)."""
+        url = version_url(obj.app.sid, obj.number)
+        if version_is_public(version=obj):
+            return _link(url)
+        link = _preview_link(url, obj.app.sid)
+        return format_html("{} (never in production: opened through a one-hour preview link)", link)
+
+    @admin.display(description="UI")
+    def ui_summary(self, obj):
+        if obj.ui_status == AppVersion.UiStatus.NONE:
+            return f"none ({obj.app.ui_entry} is not among its files)"
+        detail = format_html("<pre>{}</pre>", obj.ui_error) if obj.ui_error else ""
+        return format_html("{} from {}{}", obj.ui_status, obj.ui_entry, detail)
 
     @admin.display(description="shift.workflows.json")
     def workflows_json(self, obj):

@@ -40,6 +40,7 @@ def _sql(by: str) -> str:
     # Table names come from our own models' metadata, never from input; values are bound parameters.
     return (
         f"SELECT a.status, s.public_id, a.author_id, a.last_deployed_at, a.updated_at, "  # noqa: S608
+        # public: production serves or has served this version (version_is_public, below, for one at hand)
         f"v.id, v.sid, v.number, v.backend_entrypoint, EXISTS (SELECT 1 FROM {move} m WHERE m.app_id = a.id "
         f"AND m.channel = 'production' AND m.to_version_id = v.id) "
         f"FROM {app} a JOIN {session} s ON s.id = a.session_id {joins}WHERE a.sid = %s"
@@ -65,3 +66,10 @@ def served_version(*, app_sid: str, channel: str | None = None, number: int | No
     if row is None or row[0] != App.Status.ACTIVE:
         raise NotFound("App not found")
     return Served(app_sid, *row[1:9], public=bool(row[9]))
+
+
+def version_is_public(*, version: AppVersion) -> bool:
+    """The rule the statement above applies, for one version at hand: production serves or has served it."""
+    return ChannelMove.objects.filter(
+        app_id=version.app_id, channel=Channel.Name.PRODUCTION, to_version=version
+    ).exists()

@@ -114,8 +114,16 @@ def test_version_page_shows_manifest_and_what_the_deploy_found(staff, api):
     version_sid = deploy(api, app["sid"])["version"]["sid"]
     version = AppVersion.objects.get(sid=version_sid)
     page = staff.get(f"/admin/stage/appversion/{version.pk}/change/").content.decode()
-    for text in ("/app/src/app.ts", "/app/compute/tasks.ts", "tasks", "bytes", "workflows", f"/s/{app['sessionId']}"):
+    for text in ("/app/src/app.ts", "/app/compute/tasks.ts", "tasks", "bytes", "workflows", "from /app/App.tsx"):
         assert text in page, text
+    # the version's own origin (what it serves forever), not the session's latest render; never in production,
+    # so staff open it through a fresh preview link
+    label = app["sid"].replace("_", "-")
+    assert f'href="http://{label}--v2.localhost/?stage_preview=' in page
+    assert f"/s/{app['sessionId']}" not in page
+    v1 = AppVersion.objects.get(app__sid=app["sid"], number=1)
+    first = staff.get(f"/admin/stage/appversion/{v1.pk}/change/").content.decode()
+    assert f'href="http://{label}--v1.localhost"' in first
 
 
 def test_history_and_versions_cannot_be_edited_or_apps_deleted(staff, api):

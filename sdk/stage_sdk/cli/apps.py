@@ -1,6 +1,7 @@
 """`stage apps ...` and `stage run`: published apps, their channels, and workflow runs."""
 
 import json
+from datetime import UTC, datetime
 
 import click
 
@@ -19,17 +20,32 @@ def _channel_line(channels: Channels | None) -> str:
     return ", ".join(parts)
 
 
+def _urls(*pairs: tuple[str, str | None]) -> None:
+    """Indented `label  url` lines, one per URL known."""
+    for label, url in pairs:
+        if url:
+            click.echo(f"  {dim(f'{label:<11}')}{url}")
+
+
 def _show_app(app: App) -> None:
     click.echo(f"{bold(app.sid)} {app.name} {dim(app.status)}")
     if app.description:
         click.echo(f"  {app.description}")
     if app.channels is not None:
         click.echo(f"  {_channel_line(app.channels)}")
+    _urls(("production", app.url), ("preview", app.preview_url))
+
+
+def _show_channels(message: str, channels: Channels) -> None:
+    success(message)
+    production = channels.production
+    if production is not None:
+        _urls(("production", production.url), (f"v{production.version}", production.version_url))
 
 
 @click.group()
 def apps():
-    """Published apps: publish, list, get, deploy, versions, channels, promote, rollback, history."""
+    """Published apps: publish, list, get, deploy, versions, channels, promote, rollback, history, preview-link."""
 
 
 @apps.command()
@@ -39,9 +55,12 @@ def apps():
 def publish(state: State, name, description):
     """Publish the current session as an app."""
     app = state.client().stage.apps.publish(session_id=state.session_id(), name=name, description=description)
-    state.emit(
-        app.to_json(), human=lambda: success(f"Published {app.sid} ({app.name})"), quiet=lambda: click.echo(app.sid)
-    )
+
+    def human():
+        success(f"Published {app.sid} ({app.name})")
+        _urls(("production", app.url), ("preview", app.preview_url))
+
+    state.emit(app.to_json(), human=human, quiet=lambda: click.echo(app.sid))
 
 
 @apps.command("list")
@@ -82,9 +101,19 @@ def get(state: State, sid):
 def deploy(state: State, sid, promote):
     """Deploy the session's current files as a new version (preview moves to it)."""
     result = state.client().stage.apps.deploy(sid, promote=promote)
-    number = result.version.version if result.version else "?"
+    version, app = result.version, result.app
+    number = version.version if version else "?"
     suffix = " (preview and production)" if promote else " (preview)"
-    state.emit(result.to_json(), human=lambda: success(f"Deployed {sid} v{number}{suffix}"))
+
+    def human():
+        success(f"Deployed {sid} v{number}{suffix}")
+        _urls(
+            (f"v{number}", version and version.url),
+            ("preview", app and app.preview_url),
+            ("production", promote and app and app.url),
+        )
+
+    state.emit(result.to_json(), human=human)
 
 
 @apps.command()
@@ -94,7 +123,7 @@ def deploy(state: State, sid, promote):
 def promote(state: State, sid, app_version_sid):
     """Point production at a version (no rebuild)."""
     channels = state.client().stage.apps.promote(sid, app_version_sid=app_version_sid)
-    state.emit(channels.to_json(), human=lambda: success(f"Promoted {sid}: {_channel_line(channels)}"))
+    state.emit(channels.to_json(), human=lambda: _show_channels(f"Promoted {sid}: {_channel_line(channels)}", channels))
 
 
 @apps.command()
@@ -103,7 +132,8 @@ def promote(state: State, sid, app_version_sid):
 def rollback(state: State, sid):
     """Point production back at its previous version."""
     channels = state.client().stage.apps.rollback(sid)
-    state.emit(channels.to_json(), human=lambda: success(f"Rolled back {sid}: {_channel_line(channels)}"))
+    message = f"Rolled back {sid}: {_channel_line(channels)}"
+    state.emit(channels.to_json(), human=lambda: _show_channels(message, channels))
 
 
 @apps.command()
@@ -123,7 +153,9 @@ def versions(state: State, sid):
     found = state.client().stage.apps.versions(sid)
     state.emit(
         {"versions": [v.to_json() for v in found], "count": len(found)},
-        human=lambda: [click.echo(f"v{v.version} {v.sid} {dim(f'{len(v.files)} files')}") for v in found],
+        human=lambda: [
+            click.echo(f"v{v.version} {v.sid} {dim(f'{len(v.files)} files')} {v.url or ''}".rstrip()) for v in found
+        ],
     )
 
 
@@ -140,6 +172,28 @@ def history(state: State, sid):
             for move in moves
         ],
     )
+
+
+@apps.command("preview-link")
+@click.argument("sid")
+@click.option("--version", type=click.IntRange(min=1), help="Link to this version's own origin (default: preview).")
+@click.option("--expires-in", type=click.IntRange(min=60), help="Seconds the link stays valid (default: a day).")
+@common
+def preview_link(state: State, sid, version, expires_in):
+    """A signed, expiring link to the app's private preview (its UI and its API)."""
+    link = state.client().stage.apps.preview_link(sid, version=version, expires_in=expires_in)
+
+    def human():
+        success(f"Preview link for {sid} (valid until {_when(link.expires_at)})")
+        click.echo(link.url)
+
+    state.emit(link.to_json(), human=human, quiet=lambda: click.echo(link.url))
+
+
+def _when(epoch_ms: int | None) -> str:
+    if epoch_ms is None:
+        return "?"
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _json_input(_ctx, _param, value):
