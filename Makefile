@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# Apps are served on <label>.$(STAGE_APPS_DOMAIN) (default localhost) by this same server, on this port.
-export STAGE_APPS_PORT ?= $(PORT)
+# Apps are served on <label>.$STAGE_APPS_DOMAIN (default localhost) by this same server, on this port.
+APPS_PORT = STAGE_APPS_PORT=$${STAGE_APPS_PORT:-$(PORT)}
 
 .PHONY: install run serve test lint format migrate worker
 
@@ -35,9 +35,9 @@ run: migrate
 		echo "Starting a Celery worker beside the web process (REDIS_URL is set)"; \
 		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 		trap "kill $$!" EXIT INT TERM; \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		$(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	else \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		$(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
 
 # The production profile: gunicorn on $(HOST):$(PORT), $$WEB_CONCURRENCY workers, settings from the environment
@@ -50,7 +50,7 @@ serve: migrate
 		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 		trap "kill $$!" EXIT INT TERM; \
 	fi; \
-	GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=$${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
+	$(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=$${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
 		$(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 worker: install

@@ -1,5 +1,6 @@
 """client.stage.apps against a live server: publish, list, get, update, deploy, channels, promote, rollback."""
 
+import httpx
 import pytest
 from stage_sdk import StageError
 
@@ -108,3 +109,35 @@ def test_app_errors_and_ownership(client, mallory, anonymous):
     assert their_promote.value.status == 404
     assert mallory.stage.apps.list() == []
     assert (nobody.value.code, nobody.value.status) == ("UNAUTHORIZED", 401)
+
+
+def test_apps_and_versions_carry_their_urls_and_a_preview_link_opens_the_preview(client, mallory, settings, stage_url):
+    # given an app whose preview runs a version production never served
+    settings.STAGE_APPS_PORT = int(stage_url.rsplit(":", 1)[1])
+    session_id, app = published(client)
+    label = app.sid.replace("_", "-")
+    client.stage.sessions.write_file(
+        session_id, "/app/src/app.ts", "export default { fetch: () => new Response('v2') };"
+    )
+    deployed = client.stage.apps.deploy(app.sid)
+
+    # then every URL is part of the answer
+    port = settings.STAGE_APPS_PORT
+    assert (
+        app.url == f"http://{label}.localhost:{port}" and app.preview_url == f"http://{label}--preview.localhost:{port}"
+    )
+    assert deployed.version.url == f"http://{label}--v2.localhost:{port}"
+    assert deployed.app.channels.preview.url == app.preview_url
+    assert deployed.app.channels.preview.version_url == deployed.version.url
+
+    # and a preview link opens the preview's API to whoever holds it (Python's resolver knows no *.localhost:
+    # connect to loopback and name the origin)
+    link = client.stage.apps.preview_link(app.sid, expires_in=300)
+    assert link.url.startswith(app.preview_url + "/?stage_preview=") and link.expires_at > 0
+    loopback = f"http://127.0.0.1:{port}/api/"
+    headers = {"Host": f"{label}--preview.localhost:{port}"}
+    assert httpx.get(loopback, headers=headers).status_code == 401
+    assert httpx.get(loopback, params={"stage_preview": link.token}, headers=headers).text == "v2"
+    with pytest.raises(StageError) as theirs:
+        mallory.stage.apps.preview_link(app.sid)
+    assert theirs.value.status == 404

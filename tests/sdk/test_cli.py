@@ -189,18 +189,28 @@ def test_apps_commands_publish_deploy_promote_rollback(stage):
     assert (listed["count"], listed["apps"][0]["sid"]) == (1, sid)
     assert stage("apps", "list", "-q")[1] == f"{sid}\n"
     assert as_json(stage("apps", "get", sid, "--json")[1])["channels"]["production"]["version"] == 1
+    label = sid.replace("_", "-")
+    shown = stage("apps", "get", sid)[1]
+    assert (
+        f"production http://{label}.localhost\n" in shown and f"preview    http://{label}--preview.localhost" in shown
+    )
 
     stage("write", "/app/App.tsx", "-", input=APP_TSX + "// v2\n")
-    deployed = as_json(stage("apps", "deploy", sid, "--json")[1])
-    assert deployed["version"]["version"] == 2
+    code, out, _ = stage("apps", "deploy", sid)
+    assert code == 0 and out.startswith(f"✓ Deployed {sid} v2 (preview)")
+    assert f"v2         http://{label}--v2.localhost" in out and f"http://{label}--preview.localhost" in out
     channels = as_json(stage("apps", "channels", sid, "--json")[1])
     assert (channels["preview"]["version"], channels["production"]["version"]) == (2, 1)
 
-    assert as_json(stage("apps", "promote", sid, "--json")[1])["production"]["version"] == 2
+    code, out, _ = stage("apps", "promote", sid)
+    assert code == 0 and f"production http://{label}.localhost\n" in out and f"http://{label}--v2.localhost" in out
     code, out, _ = stage("apps", "rollback", sid)
     assert code == 0
     assert out.startswith(f"✓ Rolled back {sid}")
-    assert "production v1" in out
+    assert "production v1" in out and f"http://{label}--v1.localhost" in out
+    code, out, _ = stage("apps", "preview-link", sid, "--version", "2", "--expires-in", "600")
+    assert code == 0 and f"http://{label}--v2.localhost/?stage_preview=" in out and "valid until" in out
+    assert stage("apps", "preview-link", sid, "-q")[1].startswith(f"http://{label}--preview.localhost/?stage_preview=")
     assert [v["version"] for v in as_json(stage("apps", "versions", sid, "--json")[1])["versions"]] == [2, 1]
     assert as_json(stage("apps", "history", sid, "--json")[1])["count"] >= 2
 
