@@ -46,3 +46,29 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def apps_on_the_live_server(request, settings):
+    """App and preview origins (<label>.localhost) are served by the live server, on its port."""
+    if "live_server" in request.fixturenames:
+        settings.STAGE_APPS_PORT = int(request.getfixturevalue("live_server").url.rsplit(":", 1)[1])
+
+
+@pytest.fixture
+def backends():
+    """Backend processes the live server starts are stopped after each test."""
+    from published_api.runtime import supervisor
+
+    yield supervisor
+    supervisor.stop_all()
+
+
+@pytest.fixture
+def collector():
+    """A server on 127.0.0.1 standing in for an attacker's: whatever a hostile page manages to send lands here."""
+    from tests.published_api.servers import LocalServer
+
+    with LocalServer() as server:
+        server.routes["/collect"] = (204, {"Access-Control-Allow-Origin": "*"}, b"")
+        yield server
