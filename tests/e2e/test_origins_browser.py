@@ -71,7 +71,8 @@ def hostile_backend(page_html: str) -> str:
         ["set-cookie", "sessionid=fixated; Path=/admin"],
         ["set-cookie", "csrftoken=tossed; Domain=localhost; Path=/"],
     ]
-    return f"export default {{ fetch: () => new Response({json.dumps(page_html)}, {{ headers: {json.dumps(headers)} }}) }};"
+    answer = f"new Response({json.dumps(page_html)}, {{ headers: {json.dumps(headers)} }})"
+    return f"export default {{ fetch: () => {answer} }};"
 
 
 @pytest.fixture
