@@ -4,6 +4,8 @@ With no environment at all Stage runs embedded: SQLite, Celery tasks in-process,
 `DATABASE_URL` switches to PostgreSQL, `REDIS_URL` to a real Celery broker and a shared cache.
 """
 
+import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -213,19 +215,34 @@ STAGE_EGRESS_MAX_BYTES = env.int("STAGE_EGRESS_MAX_BYTES", default=10 * 1024 * 1
 STAGE_EGRESS_MAX_REDIRECTS = env.int("STAGE_EGRESS_MAX_REDIRECTS", default=5)
 STAGE_DENO = env("STAGE_DENO", default=str(BASE_DIR / "node_modules" / ".bin" / "deno"))
 STAGE_BACKEND_NODE = env("STAGE_BACKEND_NODE", default="node")
-# Sockets, bundles and Deno's cache live here; one sub-directory per backend process.
-# Kept short (Unix socket paths are limited to 108 bytes); the runtime creates it private (0700).
+# Sockets and bundles live here, one sub-directory per backend process. Per instance (checkout and port), never a
+# directory every Stage on the host shares; what dead processes left is removed when a process starts its first
+# backend. Kept short: Unix socket paths are limited to 108 bytes.
+_INSTANCE = hashlib.sha256(f"{BASE_DIR}:{env('PORT', default='dev')}".encode()).hexdigest()[:10]
 STAGE_BACKEND_RUNTIME_DIR = env(
-    "STAGE_BACKEND_RUNTIME_DIR", default=str(Path(tempfile.gettempdir()) / "stage-backends")
+    "STAGE_BACKEND_RUNTIME_DIR", default=str(Path(tempfile.gettempdir()) / f"stage-{os.geteuid()}-{_INSTANCE}")
 )
 # A request running longer than this gets 504 and its app's Deno process is SIGKILLed (a spinning isolate ignores TERM).
 STAGE_BACKEND_DEADLINE_SECONDS = env.float("STAGE_BACKEND_DEADLINE_SECONDS", default=10.0)
+# Kernel limits of each backend's sandbox (its cgroup): all of its memory, its processes and threads, and a
+# ceiling in cores (each sandbox also gets an equal CPU share when cores are contended). Above the memory limit
+# the kernel kills it: 500 BACKEND_CRASHED.
 STAGE_BACKEND_MEMORY_MB = env.int("STAGE_BACKEND_MEMORY_MB", default=128)
+STAGE_BACKEND_MAX_THREADS = env.int("STAGE_BACKEND_MAX_THREADS", default=64)
+STAGE_BACKEND_CPU_CORES = env.float("STAGE_BACKEND_CPU_CORES", default=1.0)
+# CPU a backend may burn with no request in flight (timers, Workers): a bucket of this many ms that drains at
+# STAGE_BACKEND_IDLE_CPU_PERCENT of a core; a process that overfills it is killed and logged.
+STAGE_BACKEND_IDLE_CPU_MS = env.int("STAGE_BACKEND_IDLE_CPU_MS", default=1000)
+STAGE_BACKEND_IDLE_CPU_PERCENT = env.float("STAGE_BACKEND_IDLE_CPU_PERCENT", default=5.0)
+# Sandboxes run as this unprivileged host user when Stage runs as root, in cgroups under <controller>/<name>.
+STAGE_SANDBOX_USER = env("STAGE_SANDBOX_USER", default="nobody")
+STAGE_CGROUP_NAME = env("STAGE_CGROUP_NAME", default="stage")
+# Where the host refuses namespaces, cgroups or seccomp, Stage logs what is missing and runs backends on Deno's
+# permissions alone; with this set it refuses to run them at all (CI sets it).
+STAGE_REQUIRE_SANDBOX = env.bool("STAGE_REQUIRE_SANDBOX", default=False)
 STAGE_BACKEND_IDLE_SECONDS = env.float("STAGE_BACKEND_IDLE_SECONDS", default=300.0)
 STAGE_BACKEND_MAX_REQUEST_BYTES = env.int("STAGE_BACKEND_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 STAGE_BACKEND_MAX_RESPONSE_BYTES = env.int("STAGE_BACKEND_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
-# Run each backend in an empty network namespace (`unshare -n`); falls back, with a warning, where not permitted.
-STAGE_BACKEND_UNSHARE_NET = env.bool("STAGE_BACKEND_UNSHARE_NET", default=True)
 
 # --- Limits and abuse (issue 9) ------------------------------------------------------------------------
 

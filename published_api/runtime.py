@@ -1,10 +1,11 @@
-"""The supervisor: one Deno process per (app, channel) in this web process, started on demand.
+"""The supervisor: one sandboxed Deno process per (app, channel) in this web process, started on demand.
 
-Each process runs its version's bundle with no permissions beyond its own two Unix sockets (serve and
-bridge), inside an empty network namespace (`unshare -n`) where the OS allows it, with a V8 heap cap. The
-gateway forwards a request over the serve socket with a deadline; past it the process is SIGKILLed (a
-spinning isolate ignores SIGTERM) and the caller gets 504. A dead process is noticed on the next request
-and replaced; idle processes are reaped by a background thread.
+Each process runs its version's bundle in the kernel's sandbox (published_api/sandbox: namespaces, its own
+cgroup, an unprivileged user, seccomp) with no Deno permissions beyond its own two Unix sockets (serve and
+bridge). The gateway forwards a request over the serve socket with a deadline; past it the process is SIGKILLed
+(a spinning isolate ignores SIGTERM) and the caller gets 504. A dead process (crash, out of memory) is noticed on
+the next request and replaced. A monitor thread stops processes idle too long and kills any that burns CPU while
+no request is in flight (timers, Workers): a deadline only covers the time a request is open.
 """
 
 import atexit
@@ -27,27 +28,49 @@ from django.conf import settings
 
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
+from published_api.sandbox.bwrap import RUN_DIR
+from published_api.sandbox.cgroups import pid_alive
+from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
+from published_api.sandbox.probe import sandbox_support
 from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
-_unshare_ok: bool | None = None
+MONITOR_SECONDS = 0.5
+_swept = False
 
 
-def _can_unshare() -> bool:
-    global _unshare_ok
-    if _unshare_ok is None:
-        if not settings.STAGE_BACKEND_UNSHARE_NET or shutil.which("unshare") is None:
-            _unshare_ok = False
-        else:
-            probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
-            _unshare_ok = probe.returncode == 0
-        if not _unshare_ok:
-            logger.warning(
-                "Backends run WITHOUT an empty network namespace (unshare -n unavailable or disabled); "
-                "Deno's --allow-net is still limited to each process's own Unix sockets."
-            )
-    return _unshare_ok
+def runtime_root() -> Path:
+    """This instance's runtime directory; the first call in a process removes what dead processes left there."""
+    global _swept
+    root = Path(settings.STAGE_BACKEND_RUNTIME_DIR)
+    root.mkdir(mode=0o711, parents=True, exist_ok=True)
+    if not _swept:
+        _swept = True
+        root.chmod(0o711)  # the sandbox user passes through (to its own directory), and lists nothing
+        for leftover in root.glob("p*-*"):
+            owner = leftover.name[1:].split("-", 1)[0]
+            if owner.isdigit() and not pid_alive(int(owner)):
+                shutil.rmtree(leftover, ignore_errors=True)
+        hierarchy = sandbox_support().cgroups
+        if hierarchy is not None:
+            hierarchy.sweep(pid_alive)
+    return root
+
+
+def _session_cpu_ns(session: int) -> int:
+    """CPU time of every process in a session, from /proc (when there is no cgroup to ask)."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # fields after the name: state ppid pgrp session ... utime(11) stime(12)
+            total += (int(fields[11]) + int(fields[12])) * 1_000_000_000 // tick
+    return total
 
 
 @dataclass
@@ -63,44 +86,42 @@ class BackendProcess:
     def __init__(self, *, key: tuple, bundle: Path, caller: Caller):
         self.key = key
         self.caller = caller
-        root = Path(settings.STAGE_BACKEND_RUNTIME_DIR)
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.dir = Path(f"{root}/p-{caller.app_sid}-{secrets.token_hex(4)}")
-        self.dir.mkdir(mode=0o700)
+        self.dir = runtime_root() / f"p{os.getpid()}-{secrets.token_hex(4)}"
+        prepare_run_dir(self.dir)
         self.serve_path = str(self.dir / "serve.sock")
         bridge_path = str(self.dir / "bridge.sock")
         self.bridge = BridgeServer(bridge_path, caller=caller)
-        sockets = f"{self.serve_path},{bridge_path}"
-        command = [
-            settings.STAGE_DENO,
+        share_socket(bridge_path)
+        serve = seen_as(self.serve_path, f"{RUN_DIR}/serve.sock")
+        bridge = seen_as(bridge_path, f"{RUN_DIR}/bridge.sock")
+        args = [
             "run",
             "--no-prompt",
             "--no-remote",
             "--no-npm",
             "--no-config",
             "--no-lock",
-            f"--allow-net=unix:{self.serve_path},unix:{bridge_path}",
-            f"--allow-read={sockets}",
-            f"--allow-write={sockets}",
+            f"--allow-net=unix:{serve},unix:{bridge}",
+            f"--allow-read={serve},{bridge}",
+            f"--allow-write={serve},{bridge}",
             f"--v8-flags=--max-old-space-size={settings.STAGE_BACKEND_MEMORY_MB}",
-            str(bundle),
-            self.serve_path,
-            bridge_path,
+            seen_as(bundle, "/app/bundle.js"),
+            serve,
+            bridge,
         ]
-        if _can_unshare():
-            command = ["unshare", "-n", *command]
-        env = {"DENO_DIR": str(root / "deno-cache"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
-        self.proc = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,  # closed when this web process dies; the harness exits on EOF
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # its own session and process group: the bridge knows its peers by it
+        launched = launch(
+            program=os.path.realpath(settings.STAGE_DENO),
+            args=args,
+            inputs={str(bundle): "/app/bundle.js"},
+            run_dir=self.dir,
+            name=caller.app_sid,
         )
+        self.proc, self.cgroup = launched.proc, launched.cgroup
         self.bridge.sandbox_session = self.proc.pid
         self.inflight = 0
-        self.last_used = time.monotonic()
+        self.last_used = self.last_busy = time.monotonic()
+        self.idle_cpu_ms = 0.0
+        self._cpu_seen_ns = 0
         self._wait_ready()
         self._local = threading.local()
 
@@ -133,10 +154,39 @@ class BackendProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        if self.cgroup is not None:
+            for pid in self.cgroup.pids():  # anything that left the process group is still in the cgroup
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            self.cgroup.remove()
         if self.proc.stdin:
             self.proc.stdin.close()
         self.bridge.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def crash_reason(self) -> str:
+        if self.cgroup is not None and self.cgroup.oom_kills():
+            return f"out of memory (limit {settings.STAGE_BACKEND_MEMORY_MB} MB)"
+        return f"exit status {self.proc.returncode}"
+
+    def cpu_ns(self) -> int:
+        if self.cgroup is not None:
+            return self.cgroup.cpu_usage_ns()
+        return _session_cpu_ns(self.proc.pid)
+
+    def idle_cpu_over_budget(self, tick_started: float, seconds: float) -> bool:
+        """Charge the CPU used since the last tick to a leaky bucket if no request was open during it.
+
+        The bucket drains at STAGE_BACKEND_IDLE_CPU_PERCENT of a core, so timers doing a little work now and
+        then never fill it, and a process spinning with no request open fills it within a few seconds.
+        """
+        used_ns = self.cpu_ns()
+        delta_ms, self._cpu_seen_ns = (used_ns - self._cpu_seen_ns) / 1e6, used_ns
+        if self.inflight or self.last_busy >= tick_started:
+            return False
+        drain = seconds * 1000 * settings.STAGE_BACKEND_IDLE_CPU_PERCENT / 100
+        self.idle_cpu_ms = max(0.0, self.idle_cpu_ms + delta_ms - drain)
+        return self.idle_cpu_ms > settings.STAGE_BACKEND_IDLE_CPU_MS
 
     def _connection(self) -> "_UnixHTTPConnection":
         conn = getattr(self._local, "conn", None)
@@ -160,6 +210,7 @@ class BackendProcess:
         ends = time.monotonic() + deadline
         conn = self._connection()
         self.inflight += 1
+        self.last_busy = time.monotonic()
         try:
             conn.timeout = deadline
             if conn.sock is not None:
@@ -198,11 +249,11 @@ class BackendProcess:
                 self.proc.wait(0.05)  # let a dying process finish dying so the next request restarts it
             if not self.alive():
                 SANDBOX_KILLS.labels("crashed").inc()
-                raise BackendCrashed(f"The backend process crashed (exit status {self.proc.returncode}).") from None
+                raise BackendCrashed(f"The backend process crashed ({self.crash_reason()}).") from None
             raise BackendCrashed("The backend closed the connection.") from None
         finally:
             self.inflight -= 1
-            self.last_used = time.monotonic()
+            self.last_used = self.last_busy = time.monotonic()
 
 
 class _UnixHTTPConnection(http.client.HTTPConnection):
@@ -228,7 +279,7 @@ class Supervisor:
         self._lock = threading.Lock()
         self._slots: dict[tuple[str, str], BackendProcess] = {}
         self._starting: dict[tuple[str, str], threading.Lock] = {}
-        self._reaper: threading.Thread | None = None
+        self._monitor: threading.Thread | None = None
 
     def process_for(self, *, slot: tuple[str, str], key: tuple, caller: Caller, bundle: Callable[[], Path]):
         """The live process for this slot and key; a changed key, a dead or missing process means a new one."""
@@ -237,7 +288,7 @@ class Supervisor:
             return current
         with self._lock:
             starting = self._starting.setdefault(slot, threading.Lock())
-            self._ensure_reaper()
+            self._ensure_monitor()
         with starting:
             current = self._slots.get(slot)
             if current is not None and current.key == key and current.alive():
@@ -269,18 +320,40 @@ class Supervisor:
                 reaped += 1
         return reaped
 
-    def _ensure_reaper(self) -> None:
-        if self._reaper is None:
-            self._reaper = threading.Thread(target=self._reap_forever, name="backend-reaper", daemon=True)
-            self._reaper.start()
+    def kill_idle_spinners(self, tick_started: float, seconds: float) -> int:
+        """Kill every process that has burned more than its idle CPU budget with no request in flight."""
+        killed = 0
+        for slot, process in list(self._slots.items()):
+            if not process.alive() or not process.idle_cpu_over_budget(tick_started, seconds):
+                continue
+            logger.error(
+                "backend %s: burned %.0f ms of CPU with no request in flight; killed",
+                process.caller.app_sid,
+                process.idle_cpu_ms,
+            )
+            SANDBOX_KILLS.labels("idle_cpu").inc()
+            if self._slots.get(slot) is process:
+                self._slots.pop(slot, None)
+            process.kill()
+            killed += 1
+        return killed
 
-    def _reap_forever(self) -> None:
+    def _ensure_monitor(self) -> None:
+        if self._monitor is None:
+            self._monitor = threading.Thread(target=self._watch_forever, name="backend-monitor", daemon=True)
+            self._monitor.start()
+
+    def _watch_forever(self) -> None:
+        tick_started = time.monotonic()
         while True:
-            time.sleep(max(1.0, min(30.0, settings.STAGE_BACKEND_IDLE_SECONDS / 4)))
+            time.sleep(MONITOR_SECONDS)
+            now = time.monotonic()
             try:
+                self.kill_idle_spinners(tick_started, now - tick_started)
                 self.reap_idle()
-            except Exception:  # the reaper must outlive one bad process
-                logger.exception("backend reaper failed")
+            except Exception:  # the monitor must outlive one bad process
+                logger.exception("backend monitor failed")
+            tick_started = now
 
 
 supervisor = Supervisor()
