@@ -6,39 +6,18 @@ any other string renders to a string. A missing value is a TEMPLATE_ERROR naming
 
 import functools
 import json
-import operator
 import re
 from typing import Any
 
-from jinja2 import StrictUndefined, Undefined, meta
+from jinja2 import StrictUndefined, Undefined, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from workflows.errors import TemplateError, ValidationFailed
+from workflows.template_limits import BoundedEnvironment, end_budget, render_bounded, start_budget
 
 ROOTS = frozenset({"input", "auth", "config", "app", "steps"})
-MAX_RESULT_CHARS = 1_000_000
 _SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}|\{%|\{#).)*)\}\}\s*$", re.DOTALL)
-
-
-class _Environment(SandboxedEnvironment):
-    """The sandbox, plus a bound on `*` and `**` so one template cannot allocate gigabytes."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator_name, left, right):
-        if operator_name == "**":
-            if isinstance(right, int | float) and abs(right) > 100:
-                raise TemplateError("exponent too large")
-            return operator.pow(left, right)
-        if isinstance(right, int) and isinstance(left, str | list | tuple) and len(left) * right > MAX_RESULT_CHARS:
-            raise TemplateError("result too large")
-        if isinstance(left, int) and isinstance(right, str | list | tuple) and len(right) * left > MAX_RESULT_CHARS:
-            raise TemplateError("result too large")
-        return operator.mul(left, right)
-
-
-ENV = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+ENV = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 def is_template(value: str) -> bool:
@@ -60,13 +39,51 @@ def _template_problem(value: str) -> str | None:
     return None
 
 
+def _constant_parts(tree: nodes.Node) -> list[nodes.Expr]:
+    """The largest expressions in a template that read no variable: what can be evaluated before any run."""
+    found: list[nodes.Expr] = []
+
+    def visit(node: nodes.Node) -> None:
+        constant = isinstance(node, nodes.Expr) and not isinstance(node, nodes.TemplateData)
+        if constant and next(node.find_all(nodes.Name), None) is None:
+            found.append(node)
+            return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _constant_over_limit(value: str) -> str | None:
+    """Why a part of the template that reads no variable already exceeds the limits, or None."""
+    match = _SINGLE.match(value)
+    source = value if match is None else "{{" + match.group("expr") + "}}"
+    for part in _constant_parts(ENV.parse(source)):
+        token = start_budget()
+        try:
+            render_bounded(ENV.from_string(nodes.Template([nodes.Output([part])])), {})
+        except TemplateError as exc:
+            return exc.message
+        except Exception:  # noqa: S112  (any other failure is the run's to report, with its input)
+            continue
+        finally:
+            end_budget(token)
+    return None
+
+
 def check_template(value: str, *, path: str) -> None:
-    """Refuse a malformed template, or one that reads a root other than input/auth/config/app/steps."""
+    """Refuse a malformed template, one that reads a root other than input/auth/config/app/steps, and one whose
+    constant parts already exceed the limits (TEMPLATE_ERROR: the same code a run would answer)."""
     if not is_template(value):
         return
     problem = _template_problem(value)
     if problem is not None:
         raise ValidationFailed(f"{path}: {problem}", details={"path": path, "template": value[:200]})
+    over = _constant_over_limit(value)
+    if over is not None:
+        raise _fail(value, path, over)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -101,20 +118,20 @@ def render_string(value: str, context: dict, *, path: str) -> Any:
     if not is_template(value):
         return value
     match = _SINGLE.match(value)
+    token = start_budget()
     try:
-        if match is not None:
-            result = _expression(match.group("expr").strip())(**context)
-            return _plain(result, value, path)
-        rendered = _template(value).render(**context)
+        if match is None:
+            return render_bounded(_template(value), context)
+        result = _expression(match.group("expr").strip())(**context)
     except TemplateError as exc:
         raise _fail(value, path, exc.message) from None
     except JinjaTemplateError as exc:
         raise _fail(value, path, str(exc)) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, MemoryError) as exc:
         raise _fail(value, path, f"{type(exc).__name__}: {exc}") from None
-    if len(rendered) > MAX_RESULT_CHARS:
-        raise _fail(value, path, "result too large")
-    return rendered
+    finally:
+        end_budget(token)
+    return _plain(result, value, path)
 
 
 def render_value(value: Any, context: dict, *, path: str) -> Any:

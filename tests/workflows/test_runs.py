@@ -1,7 +1,12 @@
 """The run endpoint: templating, outputs, the response step, run records, idempotency, dry runs, ownership."""
 
+import json
+import time
+
 import pytest
 
+from stage.models import App
+from stage.services.apps import WORKFLOWS_PATH as WORKFLOWS
 from tests.workflows.support import error_of, publish_workflows, run
 from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run, StepRun
 
@@ -99,20 +104,79 @@ def test_a_missing_value_is_a_template_error_naming_the_expression_and_nothing_r
 
 
 @pytest.mark.parametrize(
-    "template",
+    ("template", "given"),
     [
-        "{{ ''.__class__.__mro__ }}",
-        "{{ input.__class__ }}",
-        "{{ 'x' * 100000000 }}",
-        "{{ 9 ** 99999999 }}",
-        "{% for i in range(100000000) %}{% endfor %}",
+        ("{{ ''.__class__.__mro__ }}", {}),
+        ("{{ input.__class__ }}", {}),
+        ("{{ input.s * input.n }}", {"s": "x", "n": 100_000_000}),
+        ("{{ input.n ** 99999999 }}", {"n": 9}),
+        ("{{ ('%0' ~ input.w ~ 'd') % 0 }}", {"w": 100_000_000}),
+        ("{{ '{:>{w}}'.format('x', w=input.w) }}", {"w": 50_000_000}),
+        ("{{ input.s | center(input.w) }}", {"s": "x", "w": 100_000_000}),
+        ("{{ input.l | join(input.s) | length }}", {"l": ["a"] * 1000, "s": "x" * 10_000}),
+        ("{% for a in input.l %}{% for b in input.l %}{% endfor %}{% endfor %}", {"l": list(range(5000))}),
+        ("{% for a in input.l %}{{ input.l | sort | first }}{% endfor %}", {"l": list(range(5000))}),
+        ("{{ input.s.ljust(input.w) }}", {"s": "x", "w": 100_000_000}),
+        ("{{ input.l.append(1) }}", {"l": []}),
     ],
-    ids=["mro", "dunder", "huge-string", "huge-power", "huge-range"],
-)
-def test_hostile_templates_are_refused_by_the_sandbox(api, template):
+    ids=[
+        "mro", "dunder", "huge-string", "huge-power", "printf-width", "format-width", "center", "join",
+        "nested-loops", "sort-in-a-loop", "unbounded-str-method", "mutate-a-list",
+    ],
+)  # fmt: skip
+def test_hostile_templates_fail_at_run_time_within_the_caps(api, template, given):
+    # given templates whose bombs depend on the input, so the deploy cannot see them
     app = publish_workflows(api, {"w": {"steps": [{"response": {"body": template}}]}})
-    status, code, _ = error_of(run(api, app["sid"], "w", {}))
-    assert (status, code) == (400, "TEMPLATE_ERROR")
+    # when
+    started = time.monotonic()
+    status, code, message = error_of(run(api, app["sid"], "w", given))
+    # then each is refused before it allocates or spins: quickly, and as a template error
+    assert (status, code) == (400, "TEMPLATE_ERROR"), message
+    assert time.monotonic() - started < 3.0
+
+
+@pytest.mark.parametrize(
+    ("template", "code"),
+    [
+        ("{{ ('%0100000000d' % 0) | length }}", "TEMPLATE_ERROR"),
+        ("{{ '{:>50000000}'.format('x') | length }}", "TEMPLATE_ERROR"),
+        ("{{ 'x' * 100000000 }}", "TEMPLATE_ERROR"),
+        ("{{ 9 ** 99999999 }}", "TEMPLATE_ERROR"),
+        ("{% for i in range(100000000) %}{% endfor %}", "VALIDATION_ERROR"),
+        ("{{ lipsum(100000) }}", "VALIDATION_ERROR"),
+        ("{% set c = cycler(1, 2) %}{{ c.next() }}", "VALIDATION_ERROR"),
+        ("{{ joiner() }}{{ namespace(a=1) }}", "VALIDATION_ERROR"),
+    ],
+    ids=["printf-width", "format-width", "huge-string", "huge-power", "range", "lipsum", "cycler", "joiner"],
+)
+def test_templates_over_the_caps_without_input_are_refused_at_deploy(api, template, code):
+    # given a workflow whose template is a bomb on its own
+    document = {"version": 1, "workflows": {"w": {"steps": [{"response": {"body": template}}]}}}
+    session = api.post("/api/v1/stage/sessions", {}, format="json").json()["data"]["id"]
+    api.post(f"/api/v1/stage/sessions/{session}/push", {"files": {WORKFLOWS: json.dumps(document)}}, format="json")
+    # when it is published, then it is refused there, with nothing created
+    response = api.post("/api/v1/stage/apps", {"sessionId": session, "name": "bomb"}, format="json")
+    assert error_of(response)[:2] == (400, code)
+    assert not App.objects.filter(session__public_id=session).exists()
+
+
+def test_templates_within_the_caps_still_do_their_work(api):
+    body = {
+        "printf": "{{ '%05.1f|%-3s' % (3.14159, 'ab') }} {{ '%(n)03d' % input if true else 1 / 0 }}",
+        "format": "{{ '{0}-{1:>4}'.format(input.n, 'x') }}",
+        "loop": "{% for item in input.l %}{{ item }}{% if not loop.last %},{% endif %}{% endfor %}",
+        "filters": "{{ input.l | join('+') }} {{ 'a b' | replace(' ', '_') | upper | center(7) }}",
+        "concat": "{{ input.s ~ '!' }}",
+    }
+    app = publish_workflows(api, {"w": {"steps": [{"response": {"body": body}}]}})
+    data = run(api, app["sid"], "w", {"n": 7, "l": [1, 2, 3], "s": "hi"}).json()["data"]
+    assert data == {
+        "printf": "003.1|ab  007",
+        "format": "7-   x",
+        "loop": "1,2,3",
+        "filters": "1+2+3   A_B  ",
+        "concat": "hi!",
+    }
 
 
 def test_a_value_from_input_is_data_never_a_template(api):
