@@ -9,13 +9,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, development_secret_key, env
 
 # --- Core ----------------------------------------------------------------------------------------------
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# Development gets a fixed key; a deployment with DEBUG off must supply its own.
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="stage-insecure-development-key") if DEBUG else env("DJANGO_SECRET_KEY")
+# Development gets a random key kept in var/ (per checkout); a deployment with DEBUG off must supply its own.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or development_secret_key() if DEBUG else env("DJANGO_SECRET_KEY")
 # Rotation: move the old key here; sessions, signatures and encrypted secrets made with it stay valid.
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 # The platform's own host names. `localhost` is only a default in development: it is the parent of the default
@@ -274,6 +274,10 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+if SESSION_COOKIE_SECURE:
+    # __Host- cookies are host-only, secure and path / by the browser's own rule: nothing on another host, even one
+    # on the same site, can set or shadow them.
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []  # preload is an opt-in
 # Several models have a `status`; name each enum so the schema (and `check --deploy`) has no collisions.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

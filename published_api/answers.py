@@ -1,12 +1,17 @@
 """What of a backend's answer reaches the caller, by origin.
 
-On the platform's origin (`/stage/<sid>/api/*`) nothing a backend answers may act in a browser as the
-platform: the answer is sandboxed (`Content-Security-Policy: sandbox`, no scripts, no subresources, never
-framed, no sniffing) whatever the backend asked for, and the backend's cookies, CSP, framing and other
-browser-state headers are dropped. CORS headers pass: API clients in other origins still work.
+On the platform's origin (`/stage/<sid>/api/*`) nothing a backend answers may act in a browser as the platform.
+Only headers that describe the data pass (an allow-list: its type, encoding, caching, CORS, the app's own `X-`
+headers); everything that would change what a browser does there (cookies, CSP, framing, HSTS, opener policy,
+redirects, credential prompts, hints, service workers) is dropped, and the answer is sandboxed:
+`Content-Security-Policy: sandbox; default-src 'none'; frame-ancestors 'none'` (no scripts, no subresources,
+never framed), never sniffed. The platform's own HSTS and opener policy then apply (SecurityMiddleware).
 
-On the app's own origin the answer passes as the backend wrote it, except that cookies are made host-only:
-a `Domain` attribute would let one app set cookies for its neighbours under the apps domain.
+On the app's own origin the answer passes as written, but for three things: cookies are made host-only (a
+`Domain` attribute would reach its neighbours under the apps domain), a second policy sandboxes any document it
+serves into an opaque origin (so its scripts cannot set cookies for the apps domain or register a service
+worker over the origin's `/`, which the platform serves), and headers a front proxy would obey
+(`X-Accel-Redirect`, `X-Sendfile`) are dropped.
 """
 
 import json
@@ -20,12 +25,27 @@ from published_api.forwarding import HOP_BY_HOP
 
 RUNTIME_ERROR_HEADER = "x-stage-runtime-error"
 INERT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
-# Headers that change what a browser does on the origin they come from: the platform sets its own or none.
-BROWSER_STATE = {
-    "set-cookie", "set-cookie2", "content-security-policy", "content-security-policy-report-only",
-    "x-frame-options", "x-content-type-options", "clear-site-data", "service-worker-allowed", "refresh",
-    "report-to", "reporting-endpoints", "nel",
+OWN_ORIGIN_POLICY = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads"
+DATA_HEADERS = {
+    "content-type", "content-language", "content-encoding", "cache-control", "expires", "etag", "last-modified",
+    "vary", "retry-after", "age", "pragma", "date",
 }  # fmt: skip
+BROWSER_X_HEADERS = {
+    "x-frame-options", "x-content-type-options", "x-xss-protection", "x-dns-prefetch-control",
+    "x-permitted-cross-domain-policies", "x-download-options", "x-ua-compatible",
+}  # fmt: skip
+PROXY_HEADERS = ("x-accel-", "x-sendfile", "x-lighttpd-send-file")
+
+
+def _obeyed_by_proxy(name: str) -> bool:
+    return name.startswith(PROXY_HEADERS)
+
+
+def _describes_data(name: str) -> bool:
+    """The allow-list of the platform's origin."""
+    if name in DATA_HEADERS or name.startswith("access-control-"):
+        return True
+    return name.startswith("x-") and name not in BROWSER_X_HEADERS and not _obeyed_by_proxy(name)
 
 
 def _raise_runtime_error(reply) -> None:
@@ -40,17 +60,12 @@ def _raise_runtime_error(reply) -> None:
         raise BackendError(message or None)
 
 
-def _copy_headers(response: HttpResponse, headers, *, skip: set[str]) -> None:
-    for key, value in headers:
-        lower = key.lower()
-        if lower in HOP_BY_HOP or lower in skip:
-            continue
-        if lower == "set-cookie":
-            _load_host_only_cookie(response, value)
-        elif lower in response.headers and lower != "content-type":
-            response.headers[key] = f"{response.headers[key]}, {value}"
-        else:
-            response.headers[key] = value
+def _copy(response: HttpResponse, key: str, value: str) -> None:
+    lower = key.lower()
+    if lower in response.headers and lower != "content-type":
+        response.headers[key] = f"{response.headers[key]}, {value}"
+    else:
+        response.headers[key] = value
 
 
 def _load_host_only_cookie(response: HttpResponse, header: str) -> None:
@@ -67,7 +82,9 @@ def inert_answer(reply) -> HttpResponse:
     """The backend's answer as the platform's origin serves it: data, never a document that acts."""
     _raise_runtime_error(reply)
     response = HttpResponse(reply.body, status=reply.status)
-    _copy_headers(response, reply.headers, skip=BROWSER_STATE)
+    for key, value in reply.headers:
+        if _describes_data(key.lower()) and key.lower() not in HOP_BY_HOP:
+            _copy(response, key, value)
     response.headers["Content-Security-Policy"] = INERT_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
@@ -75,8 +92,17 @@ def inert_answer(reply) -> HttpResponse:
 
 
 def own_origin_answer(reply) -> HttpResponse:
-    """The backend's answer as the app's own origin serves it: as written, cookies host-only."""
+    """The backend's answer as the app's own origin serves it: as written, cookies host-only, documents opaque."""
     _raise_runtime_error(reply)
     response = HttpResponse(reply.body, status=reply.status)
-    _copy_headers(response, reply.headers, skip=set())
+    for key, value in reply.headers:
+        lower = key.lower()
+        if lower in HOP_BY_HOP or _obeyed_by_proxy(lower) or lower == "service-worker-allowed":
+            continue
+        if lower == "set-cookie":
+            _load_host_only_cookie(response, value)
+        else:
+            _copy(response, key, value)
+    policies = [response.headers.get("Content-Security-Policy"), OWN_ORIGIN_POLICY]
+    response.headers["Content-Security-Policy"] = ", ".join(policy for policy in policies if policy)
     return response

@@ -1,17 +1,19 @@
 """What of a caller's request reaches an app's backend.
 
-Hop-by-hop headers and the headers the platform injects are dropped, and so is every platform credential:
-a Stage API key in Authorization, and the preview link (query parameter and cookie). Tenant code never sees a
-credential of the platform, even one sent to it by mistake.
+Hop-by-hop headers and the headers the platform injects are dropped, and so is every platform credential: a
+Stage API key in Authorization (in any shape), the preview link (query parameter, cookie, and a Referer that
+carries it). On the platform's origin the browser would also send the platform's own cookies and any Basic
+credentials it keeps for the platform (a proxy's, say): there, no Cookie header passes at all, and Authorization
+only as a Bearer token. Tenant code never sees a credential of the platform, even one sent to it by mistake.
 """
 
 from urllib.parse import unquote
 
 from django.conf import settings
 
-from stage.errors import PayloadTooLarge
+from stage.errors import PayloadTooLarge, ValidationFailed
 from stage.origins.access import is_platform_key
-from stage.origins.preview_links import PARAM
+from stage.origins.preview_links import PARAM, cookie_name
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -22,26 +24,42 @@ INJECTED = {"x-stage-app", "x-stage-session", COMPUTE_HEADER, "x-stage-runtime-e
 
 
 def _without_preview_cookie(cookie: str) -> str:
-    kept = [part for part in cookie.split(";") if part.split("=", 1)[0].strip() != PARAM]
-    return ";".join(kept).strip()
+    name = cookie_name()
+    kept = [part.strip() for part in cookie.replace(",", ";").split(";") if part.split("=", 1)[0].strip() != name]
+    return "; ".join(part for part in kept if part)
 
 
-def request_headers(request) -> list[tuple[str, str]]:
+def _checked_host(host: str) -> str:
+    port = "" if host.endswith("]") else host.rpartition(":")[2] if ":" in host else ""
+    if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValidationFailed("The Host header names an invalid port.")
+    return host
+
+
+def _passes(key: str, value: str, *, platform_origin: bool) -> str | None:
+    """The value a header reaches the backend with, or None when it is dropped."""
+    lower = key.lower()
+    if lower in HOP_BY_HOP or lower in INJECTED:
+        return None
+    if lower == "authorization":
+        if is_platform_key(value) or (platform_origin and not value.lower().startswith("bearer ")):
+            return None
+    elif lower == "cookie":
+        return None if platform_origin else (_without_preview_cookie(value) or None)
+    elif lower == "referer" and PARAM in value:
+        return None
+    return value
+
+
+def request_headers(request, *, platform_origin: bool) -> list[tuple[str, str]]:
     headers = []
     for key, value in request.headers.items():
-        lower = key.lower()
-        if lower in HOP_BY_HOP or lower in INJECTED:
-            continue
-        if lower == "authorization" and is_platform_key(value):
-            continue
-        if lower == "cookie":
-            value = _without_preview_cookie(value)
-            if not value:
-                continue
-        headers.append((key, value))
+        passed = _passes(key, value, platform_origin=platform_origin)
+        if passed is not None:
+            headers.append((key, passed))
     host = request.headers.get("host")
     if host:
-        headers.append(("host", host))
+        headers.append(("host", _checked_host(host)))
     return headers
 
 

@@ -22,11 +22,11 @@ from published_api.forwarding import query_string, read_body, request_headers
 from published_api.runtime import supervisor
 from published_api.selectors import backend_target
 from stage.api.envelope import error_body
-from stage.errors import StageError
+from stage.errors import NotFound, StageError
 from stage.limits import app_quota
 from stage.models import Channel
 from stage.observability import current_request_id
-from stage.origins.access import preview_caller_check
+from stage.origins.access import kept_private, preview_caller_check
 from stage.origins.names import PREVIEW, VERSION, Origin
 
 
@@ -41,7 +41,9 @@ def _error(error: StageError) -> JsonResponse:
     )
 
 
-def _forward(request, *, app_sid: str, path: str, channel: str | None = None, number: int | None = None):
+def _forward(
+    request, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
+):
     target = backend_target(app_sid=app_sid, channel=channel, number=number)
     if not target.served.public:
         preview_caller_check(request, app_sid=target.app_sid, author_id=target.served.author_id)
@@ -55,22 +57,33 @@ def _forward(request, *, app_sid: str, path: str, channel: str | None = None, nu
         bundle=lambda: bundle_for(version=target.version),
     )
     query = query_string(request)
-    headers = [*request_headers(request), ("x-stage-app", caller.app_sid), ("x-stage-session", caller.session_id)]
+    headers = [
+        *request_headers(request, platform_origin=platform_origin),
+        ("x-stage-app", caller.app_sid),
+        ("x-stage-session", caller.session_id),
+    ]
     # the platform's request id, not a second copy of the caller's header, so backend logs can quote it
     headers = [h for h in headers if h[0].lower() != "x-request-id"] + [("x-request-id", current_request_id())]
-    return process.forward(
+    reply = process.forward(
         method=request.method,
         path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),
         headers=headers,
         body=body,
     )
+    return reply, target.served.public
+
+
+def _answered(answer, reply_and_public):
+    reply, public = reply_and_public
+    return kept_private(answer(reply), public=public)
 
 
 @csrf_exempt
 def gateway(request, app_sid: str, path: str = ""):
     """The platform origin's path to a backend: every answer inert."""
     try:
-        return inert_answer(_forward(request, app_sid=app_sid, path=path, channel=_channel_asked(request)))
+        forwarded = _forward(request, app_sid=app_sid, path=path, platform_origin=True, channel=_channel_asked(request))
+        return _answered(inert_answer, forwarded)
     except StageError as error:
         return _error(error)
 
@@ -78,11 +91,14 @@ def gateway(request, app_sid: str, path: str = ""):
 def origin_gateway(request, path: str = ""):
     """`/api/*` on the app's own origin (no CSRF middleware runs there: stage.origins.middleware)."""
     origin: Origin = request.app_origin
+    if request.headers.get("service-worker") == "script":
+        return _error(NotFound("Service workers are not served on app origins."))
     if origin.kind == VERSION:
         where = {"number": origin.version}
     else:
         where = {"channel": Channel.Name.PREVIEW if origin.kind == PREVIEW else _channel_asked(request)}
     try:
-        return own_origin_answer(_forward(request, app_sid=origin.app_sid, path=path, **where))
+        forwarded = _forward(request, app_sid=origin.app_sid, path=path, platform_origin=False, **where)
+        return _answered(own_origin_answer, forwarded)
     except StageError as error:
         return _error(error)

@@ -14,7 +14,13 @@ from django.core import signing
 from stage.errors import Unauthorized, ValidationFailed
 
 SALT = "stage.origins.preview-link"
-PARAM = "stage_preview"  # the query parameter a link carries, and the cookie it becomes on the app's origin
+PARAM = "stage_preview"  # the query parameter a link carries
+
+
+def cookie_name() -> str:
+    """The cookie a link's token becomes on the app's origin: __Host- under https, so no other app (nor any
+    host on the apps domain) can set or shadow it."""
+    return f"__Host-{PARAM}" if settings.STAGE_APPS_SCHEME == "https" else PARAM
 
 
 @dataclass(frozen=True)

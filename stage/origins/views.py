@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 
 from stage.errors import StageError
 from stage.models import AppVersion
-from stage.origins.access import preview_caller_check
+from stage.origins.access import kept_private, preview_caller_check
 from stage.origins.names import VERSION, Origin
-from stage.origins.preview_links import PARAM, preview_token_check
+from stage.origins.preview_links import PARAM, cookie_name, preview_token_check
 from stage.preview.csp import SHELL_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, message_page
 from stage.selectors.served import served_version
@@ -26,8 +26,8 @@ from stage.selectors.served import served_version
 UiStatus = AppVersion.UiStatus
 
 
-def _version(request) -> AppVersion:
-    """The version this origin serves, once the caller may see it; StageError otherwise."""
+def _version(request) -> tuple[AppVersion, bool]:
+    """The version this origin serves and whether it is public, once the caller may see it; StageError otherwise."""
     origin: Origin = request.app_origin
     if origin.kind == VERSION:
         served = served_version(app_sid=origin.app_sid, number=origin.version)
@@ -35,7 +35,7 @@ def _version(request) -> AppVersion:
         served = served_version(app_sid=origin.app_sid, channel=origin.kind)
     if not served.public:
         preview_caller_check(request, app_sid=served.app_sid, author_id=served.author_id)
-    return AppVersion.objects.select_related("app", "ui_artifact").get(pk=served.version_id)
+    return AppVersion.objects.select_related("app", "ui_artifact").get(pk=served.version_id), served.public
 
 
 def _refused(request, error: StageError):
@@ -69,7 +69,7 @@ def _keep_preview_link(request):
     expires_at = preview_token_check(token=token, app_sid=request.app_origin.app_sid)
     response = HttpResponseRedirect("/")
     response.set_cookie(
-        PARAM,
+        cookie_name(),
         token,
         max_age=max(0, int(expires_at - time.time())),
         httponly=True,
@@ -82,24 +82,25 @@ def _keep_preview_link(request):
 @require_safe
 def app_ui(request):
     try:
-        version = _version(request)
+        version, public = _version(request)
         if PARAM in request.GET:
             return _keep_preview_link(request)
     except StageError as error:
         return _refused(request, error)
     if (page := _not_ready(request, version)) is not None:
-        return page
+        return kept_private(page, public=public)
     nonce = new_nonce()
     page = render_template(request, "origins/app.html", {"nonce": nonce, "title": version.app.name})
-    return with_policy(page, SHELL_POLICY, nonce)
+    return kept_private(with_policy(page, SHELL_POLICY, nonce), public=public)
 
 
 @require_safe
 def app_ui_frame(request):
     try:
-        version = _version(request)
+        version, public = _version(request)
     except StageError as error:
         return _refused(request, error)
     if (page := _not_ready(request, version)) is not None:
-        return page
-    return frame_page(request, artifact=version.ui_artifact, version=version.number, ancestors="'self'")
+        return kept_private(page, public=public)
+    frame = frame_page(request, artifact=version.ui_artifact, version=version.number, ancestors="'self'")
+    return kept_private(frame, public=public)

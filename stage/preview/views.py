@@ -68,7 +68,7 @@ def preview_page(request, session_id: str):
 def _frame(request, session_id: str, *, ancestors: str):
     session = render_selectors.preview_session(public_id=session_id)
     raw_version = request.GET.get("v", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() else None
     ready = render_selectors.render_latest_ready(session=session, version=version) if session else None
     if ready is None:
         return missing_page(request)

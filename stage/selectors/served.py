@@ -12,7 +12,8 @@ import psycopg
 from django.db import connection
 
 from stage.errors import NotFound
-from stage.models import App, AppVersion, Channel, ChannelMove, Session
+from stage.ids import is_public_id
+from stage.models import App, AppVersion, Channel, Session
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,11 @@ class Served:
     version_sid: str
     number: int
     backend_entrypoint: str
-    public: bool  # production serves or has served this version; anything else is a private preview
+    public: bool  # production serves this version now; anything else is a private preview
 
 
 def _sql(by: str) -> str:
-    app, channel, version, session, move = (m._meta.db_table for m in (App, Channel, AppVersion, Session, ChannelMove))
+    app, channel, version, session = (m._meta.db_table for m in (App, Channel, AppVersion, Session))
     joins = {
         "channel": f"JOIN {channel} c ON c.app_id = a.id AND c.name = %s JOIN {version} v ON v.id = c.version_id ",
         "number": f"JOIN {version} v ON v.app_id = a.id AND v.number = %s ",
@@ -40,9 +41,9 @@ def _sql(by: str) -> str:
     # Table names come from our own models' metadata, never from input; values are bound parameters.
     return (
         f"SELECT a.status, s.public_id, a.author_id, a.last_deployed_at, a.updated_at, "  # noqa: S608
-        # public: production serves or has served this version (version_is_public, below, for one at hand)
-        f"v.id, v.sid, v.number, v.backend_entrypoint, EXISTS (SELECT 1 FROM {move} m WHERE m.app_id = a.id "
-        f"AND m.channel = 'production' AND m.to_version_id = v.id) "
+        # public: production serves this version now (version_is_public, below, for one at hand)
+        f"v.id, v.sid, v.number, v.backend_entrypoint, EXISTS (SELECT 1 FROM {channel} p WHERE p.app_id = a.id "
+        f"AND p.name = 'production' AND p.version_id = v.id) "
         f"FROM {app} a JOIN {session} s ON s.id = a.session_id {joins}WHERE a.sid = %s"
     )
 
@@ -62,6 +63,8 @@ def served_version(*, app_sid: str, channel: str | None = None, number: int | No
     """The version a channel (or the version with this number) of an active app serves; NotFound otherwise."""
     if (channel is None) == (number is None):
         raise ValueError("name a channel or a version number")
+    if not is_public_id(app_sid):
+        raise NotFound("App not found")
     row = _fetch_one(_sql("channel" if channel else "number"), [channel or number, app_sid])
     if row is None or row[0] != App.Status.ACTIVE:
         raise NotFound("App not found")
@@ -69,7 +72,5 @@ def served_version(*, app_sid: str, channel: str | None = None, number: int | No
 
 
 def version_is_public(*, version: AppVersion) -> bool:
-    """The rule the statement above applies, for one version at hand: production serves or has served it."""
-    return ChannelMove.objects.filter(
-        app_id=version.app_id, channel=Channel.Name.PRODUCTION, to_version=version
-    ).exists()
+    """The rule the statement above applies, for one version at hand: production serves it now."""
+    return Channel.objects.filter(app_id=version.app_id, name=Channel.Name.PRODUCTION, version=version).exists()

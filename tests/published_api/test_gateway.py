@@ -235,5 +235,10 @@ def test_the_gateway_is_public_and_leaves_auth_to_the_app(client, anon_api, othe
     # then no key and another owner's Stage key both reach the backend, which never sees a Stage key
     assert anon_api.get(url).content == b"none"
     assert other_api.get(url).content == b"none"
-    # and the app's own scheme reaches it untouched
-    assert client.get(url, HTTP_AUTHORIZATION="Basic dTpw").content == b"Basic dTpw"
+    # and the app's own bearer token reaches it untouched
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer app-token").content == b"Bearer app-token"
+    # but not Basic credentials on the platform's origin: a browser keeps those for the platform itself (a proxy's
+    # password, say) and would send them unasked; the app's own origin passes them
+    assert client.get(url, HTTP_AUTHORIZATION="Basic dTpw").content == b"none"
+    app_host = f"{app.sid.replace('_', '-')}.localhost"
+    assert client.get("/api/me", HTTP_HOST=app_host, HTTP_AUTHORIZATION="Basic dTpw").content == b"Basic dTpw"

@@ -6,6 +6,7 @@ Every request names its origin by Host, as a browser would (the test client conn
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import signing
 
 from stage.origins.preview_links import SALT, preview_token_mint
@@ -60,7 +61,10 @@ def test_on_the_apps_own_origin_the_answer_passes_with_cookies_made_host_only(cl
     )
     response = client.get("/api/page", HTTP_HOST=host(app))
     assert response.status_code == 200 and response.content == b"<p>mine</p>"
-    assert response["Content-Security-Policy"] == "default-src 'self'"
+    # its own policy stands, and a second one puts any document it serves in an opaque origin
+    assert response["Content-Security-Policy"] == (
+        "default-src 'self', sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads"
+    )
     assert response.cookies["theme"].value == "dark" and response.cookies["theme"]["domain"] == ""
     assert response.cookies["theme"]["httponly"] and response.cookies["a"]["path"] == "/x"
 
@@ -98,9 +102,13 @@ def test_channels_and_versions_each_have_an_origin_and_a_version_origin_never_ch
     assert served("") == b"v1" and served("--v1") == b"v1"
     assert served("--preview", **owner) == b"v2" and served("--v2", **owner) == b"v2"
     channel_promote(app=app, actor=user)
-    assert served("") == b"v2" and served("--v1") == b"v1" and served("--v2") == b"v2"
+    assert served("") == b"v2" and served("--v2") == b"v2" and served("--v1", **owner) == b"v1"
     channel_rollback(app=app, actor=user)
-    assert served("") == b"v1" and served("--v2") == b"v2", "v2 was in production: its origin stays public"
+    assert served("") == b"v1" and served("--v1") == b"v1"
+    # v2 still answers at its origin, but only to its owner now that production has left it: a version a fix
+    # replaced does not stay on the internet
+    assert client.get("/api/", HTTP_HOST=host(app, "--v2")).status_code == 401
+    assert served("--v2", **owner) == b"v2"
     assert client.get("/api/", HTTP_HOST=host(app, "--v3")).status_code == 404
     assert v2.number == 2
 
@@ -151,3 +159,127 @@ def test_a_stage_key_sent_to_a_production_backend_never_reaches_it(client, user,
         assert seen["auth"] is None, path
         seen = client.get(path, HTTP_AUTHORIZATION="Bearer app-own-token", **headers).json()
         assert seen["auth"] == "Bearer app-own-token", path
+
+
+# Found in review: the attacks below each reached past the first version of this change.
+
+
+def test_the_platform_path_passes_none_of_the_platforms_cookies_to_a_backend(client, user):
+    # given an admin signed in on the platform (a session and CSRF cookie in the browser)
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(admin)
+    client.get("/admin/")
+    assert "sessionid" in client.cookies
+    app = publish(user, ECHO)
+    # when the admin's browser requests the backend on the platform's origin, then the backend sees no cookie
+    assert client.get(f"/stage/{app.sid}/api/steal").json()["cookie"] is None
+
+
+BROWSER_HEADERS = """export default { fetch: () => new Response("x", { status: 401, headers: [
+  ["www-authenticate", 'Basic realm="Stage admin: sign in again"'], ["strict-transport-security", "max-age=0"],
+  ["location", "https://evil.example/admin/login/"], ["cross-origin-opener-policy", "unsafe-none"],
+  ["alt-svc", 'h3=":443"'], ["accept-ch", "Sec-CH-UA-Model"], ["link", "<https://evil.example>; rel=preconnect"],
+  ["content-disposition", "attachment; filename=admin.html"], ["set-login", "logged-in"],
+  ["x-accel-redirect", "/internal/secrets"], ["referrer-policy", "unsafe-url"], ["service-worker-allowed", "/"],
+  ["x-total-count", "3"], ["access-control-allow-origin", "https://client.example"], ["cache-control", "max-age=5"],
+] }) };"""
+
+
+def test_the_platform_path_passes_only_headers_that_describe_data(client, user, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    app = publish(user, BROWSER_HEADERS)
+    response = client.get(f"/stage/{app.sid}/api/", secure=True)
+    assert response.status_code == 401
+    for dropped in ("WWW-Authenticate", "Location", "Alt-Svc", "Accept-CH", "Link", "Content-Disposition",
+                    "Set-Login", "X-Accel-Redirect", "Service-Worker-Allowed"):  # fmt: skip
+        assert dropped not in response, dropped
+    # the platform's own policies hold, not the backend's
+    assert response["Strict-Transport-Security"] == "max-age=3600"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin" and response["Referrer-Policy"] != "unsafe-url"
+    # what describes the data passes
+    assert response["X-Total-Count"] == "3" and response["Access-Control-Allow-Origin"] == "https://client.example"
+    assert response["Cache-Control"] == "max-age=5"
+
+
+def test_on_its_own_origin_a_backend_cannot_install_a_service_worker_or_reach_a_front_proxy(client, user):
+    app = publish(user, BROWSER_HEADERS)
+    response = client.get("/api/sw.js", HTTP_HOST=host(app))
+    assert "Service-Worker-Allowed" not in response and "X-Accel-Redirect" not in response
+    refused = client.get("/api/sw.js", HTTP_HOST=host(app), HTTP_SERVICE_WORKER="script")
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_private_answer_is_never_kept_by_a_shared_cache(client, user, api):
+    app = publish(user, version_text("v1"))
+    deploy(app, "export default { fetch: () => new Response('v2', { headers: { 'cache-control': 'public' } }) };",
+           promote=False)  # fmt: skip
+    response = client.get("/api/", HTTP_HOST=host(app, "--preview"), HTTP_AUTHORIZATION=f"Bearer {api.raw_key}")
+    assert response.content == b"v2"
+    assert response["Cache-Control"] == "private, no-store" and response["Vary"] == "Authorization, Cookie"
+    public = client.get("/api/", HTTP_HOST=host(app))
+    assert "private" not in public.get("Cache-Control", "")
+
+
+def test_platform_credentials_in_any_shape_stay_out_of_a_backend(client, user, api):
+    app = publish(user, version_text("v1"))
+    deploy(app, """export default { fetch: (r: Request) => Response.json({
+      auth: r.headers.get("authorization"), cookie: r.headers.get("cookie"), referer: r.headers.get("referer"),
+    }) };""", promote=False)  # fmt: skip
+    preview = host(app, "--preview")
+    token = preview_token_mint(app_sid=app.sid).value
+    for shape in (f"Basic dTpw,Bearer {api.raw_key}", f"Bearer\t{api.raw_key}", f"Token {api.raw_key}", api.raw_key):
+        seen = client.get(f"/api/?stage_preview={token}", HTTP_HOST=preview, HTTP_AUTHORIZATION=shape).json()
+        assert seen["auth"] is None, shape
+    seen = client.get(
+        "/api/",
+        HTTP_HOST=preview,
+        HTTP_COOKIE=f"theirs=1,stage_preview={token}",
+        HTTP_REFERER=f"http://{preview}/page?stage_preview={token}",
+    ).json()
+    assert seen["cookie"] == "theirs=1" and seen["referer"] is None
+
+
+def test_a_neighbours_cookie_under_the_same_name_does_not_lock_a_link_holder_out(client, user):
+    app = publish(user, version_text("v1"))
+    deploy(app, version_text("v2"), promote=False)
+    token = preview_token_mint(app_sid=app.sid).value
+    for cookie in (f"stage_preview=junk; stage_preview={token}", f"stage_preview={token}; stage_preview=junk"):
+        assert client.get("/api/", HTTP_HOST=host(app, "--preview"), HTTP_COOKIE=cookie).content == b"v2", cookie
+
+
+def test_malformed_ids_versions_and_ports_are_answered_not_crashed_on(
+    client, user, api, django_capture_on_commit_callbacks
+):
+    app = publish(user, ECHO)
+    for path in ("/stage/%00/api/x", "/stage/app_%00/api/x"):
+        assert client.get(path).status_code == 404, path
+    response = client.get("/api/x", HTTP_HOST=f"{host(app)}:99999999")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+    session = api.post("/api/v1/stage/sessions", {}, format="json").json()["data"]["id"]
+    api.post(f"/api/v1/stage/sessions/{session}/push", {"files": {"/app/App.tsx": "export default () => null;"}},
+             format="json")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/api/v1/stage/sessions/{session}/render", {}, format="json")
+    for value in ("%C2%B2", "%E2%91%A0"):  # Unicode digits, which int() refuses
+        assert client.get(f"/s/{session}/frame?v={value}").status_code == 200
+        assert client.get(f"/frame?v={value}", HTTP_HOST=f"s-{session}.localhost").status_code == 200
+
+
+def test_anonymous_callers_cannot_start_processes_for_old_versions(client, user, backend_runtime):
+    app = publish(user, version_text("v1"))
+    for number in range(2, 6):
+        deploy(app, version_text(f"v{number}"))
+    for number in range(1, 5):
+        assert client.get("/api/", HTTP_HOST=host(app, f"--v{number}")).status_code == 401
+    assert backend_runtime.processes() == []
+    assert client.get("/api/", HTTP_HOST=host(app, "--v5")).content == b"v5"
+
+
+def test_preview_links_are_not_signed_with_a_key_anyone_can_read(client, user, settings):
+    assert settings.SECRET_KEY != "stage-insecure-development-key"
+    app = publish(user, version_text("v1"))
+    deploy(app, version_text("v2"), promote=False)
+    forged = signing.dumps(
+        {"app": app.sid, "exp": int(time.time()) + 600}, key="stage-insecure-development-key", salt=SALT
+    )
+    assert client.get(f"/api/?stage_preview={forged}", HTTP_HOST=host(app, "--preview")).status_code == 401

@@ -69,10 +69,11 @@ def test_deploy_promote_and_rollback_move_what_the_origin_shows_and_versions_sta
     assert "Hello v2" in shows("--preview", **owner) and "Hello v2" in shows("--v2", **owner)
     # promoted
     api.post(f"{APPS}/{sid}/channels/production/promote", {}, format="json")
-    assert "Hello v2" in shows() and "Hello v1" in shows("--v1") and "Hello v2" in shows("--v2")
-    # rolled back
+    assert "Hello v2" in shows() and "Hello v2" in shows("--v2") and "Hello v1" in shows("--v1", **owner)
+    # rolled back: v2's origin still shows v2, to its owner (production no longer serves it)
     api.post(f"{APPS}/{sid}/channels/production/rollback", {}, format="json")
-    assert "Hello v1" in shows() and "Hello v2" in shows("--v2") and "Hello v1" in shows("--v1")
+    assert "Hello v1" in shows() and "Hello v1" in shows("--v1")
+    assert "Hello v2" in shows("--v2", **owner) and "Hello v2" not in shows("--v2")
     # and the backend of each origin moved with it
     assert client.get("/api/", HTTP_HOST=host(sid)).content == b"api"
 
@@ -147,13 +148,25 @@ def test_an_app_can_name_another_ui_entry(api, other_api, client, built):
     assert "other entry" in frame(client, sid).content.decode()
 
 
-def test_without_debug_the_apps_domain_must_stand_apart_from_the_platform(settings):
+def test_without_debug_the_apps_domain_must_be_a_site_apart_from_the_platform(settings):
     settings.DEBUG = False
-    settings.STAGE_APPS_DOMAIN = "example.com"
-    for hosts in (["example.com"], ["stage.example.com"], ["com"], ["*"]):
-        settings.PLATFORM_HOSTS = hosts
-        assert [e.id for e in run_checks() if e.id.startswith("stage.")], hosts
-    settings.PLATFORM_HOSTS = ["stage.example.net"]
-    assert not [e.id for e in run_checks() if e.id.startswith("stage.")]
-    settings.SESSION_COOKIE_DOMAIN = ".example.com"
-    assert [e.id for e in run_checks() if e.id.startswith("stage.")] == ["stage.E003"]
+
+    def errors(apps_domain: str, *hosts: str) -> list[str]:
+        settings.STAGE_APPS_DOMAIN, settings.PLATFORM_HOSTS = apps_domain, list(hosts)
+        return [e.id for e in run_checks() if e.id.startswith("stage.")]
+
+    # the same host, a parent, a child, a sibling under one registrable domain, any host: refused
+    assert errors("example.com", "example.com") == ["stage.E002"]
+    assert errors("example.com", "stage.example.com") == ["stage.E002"]
+    assert errors("apps.example.com", "example.com") == ["stage.E002"]
+    assert errors("apps.example.com", "stage.example.com") == ["stage.E002"]
+    assert errors("apps.example.co.uk", "admin.example.co.uk") == ["stage.E002"]
+    assert errors("localhost", "localhost") == ["stage.E002"]
+    assert errors("example.net", "*") == ["stage.E001"]
+    # a registrable domain of its own, or a suffix of its own (each app its own site), is fine
+    assert errors("stage-apps.net", "stage.example.com", "127.0.0.1") == []
+    assert errors("example.github.io", "stage.example.com") == []
+    assert errors("localhost", "127.0.0.1") == []
+    # and the platform's cookies may not be widened to cover app origins
+    settings.SESSION_COOKIE_DOMAIN = ".stage-apps.net"
+    assert errors("stage-apps.net", "stage.example.com") == ["stage.E003"]
