@@ -99,11 +99,24 @@ TEMPLATES = [
 # --- Data ----------------------------------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+else:
+    # PostgreSQL through psycopg_pool (Django's own pooling): each process holds at most STAGE_DB_POOL_SIZE
+    # connections, whatever its threads do; a request that finds none free (or the database down) waits up to
+    # STAGE_DB_POOL_TIMEOUT seconds, then answers 503 UNAVAILABLE. Connections go back to the pool at the end of
+    # each request, so a server with a thread per request (the development server, ASGI's sync views) keeps no
+    # connection per thread.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by pooling: "closing" returns to the pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 0,
+        "max_size": env.int("STAGE_DB_POOL_SIZE", default=4),
+        "timeout": env.float("STAGE_DB_POOL_TIMEOUT", default=3.0),
+        "max_idle": 60,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
