@@ -322,9 +322,13 @@ LOGGING = {
 
 
 # --- @stage/compute and @stage/inference (issue 6) ---
-STAGE_COMPUTE_POOL_SIZE = env.int("STAGE_COMPUTE_POOL_SIZE", default=10)
+# PostgreSQL connections per web process for compute transactions; each app may hold at most
+# STAGE_COMPUTE_APP_MAX_TRANSACTIONS of them on a host at once, each for at most STAGE_COMPUTE_TRANSACTION_SECONDS
+# from its start (504 TIMEOUT past it, for that app only).
+STAGE_COMPUTE_POOL_SIZE = env.int("STAGE_COMPUTE_POOL_SIZE", default=8)
+STAGE_COMPUTE_APP_MAX_TRANSACTIONS = env.int("STAGE_COMPUTE_APP_MAX_TRANSACTIONS", default=3)
+STAGE_COMPUTE_TRANSACTION_SECONDS = env.float("STAGE_COMPUTE_TRANSACTION_SECONDS", default=5.0)
 STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS = env.float("STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS", default=10.0)
-STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS = env.float("STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS", default=30.0)
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
 OPENAI_DEFAULT_MODEL = env.str("OPENAI_DEFAULT_MODEL", default="gpt-4o-mini")

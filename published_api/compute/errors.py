@@ -23,3 +23,9 @@ class ComputeBusy(StageError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
     code = "COMPUTE_BUSY"
     default_message = "The document store is busy; try again."
+
+
+class ComputeTimeout(StageError):
+    status_code = HTTPStatus.GATEWAY_TIMEOUT
+    code = "TIMEOUT"
+    default_message = "The compute transaction ran past its time budget and was rolled back."

@@ -1,15 +1,25 @@
-"""ctx.db over PostgreSQL: transactions that live across bridge calls, on the store's own connections.
+"""ctx.db over PostgreSQL: transactions that live across bridge calls, on the store's own pooled connections.
 
 A compute function runs in the app's Deno process; each ctx.db call is one bridge call carrying the
-transaction id that `begin` handed out. The transaction stays open on one pooled psycopg connection between
-calls (Django's connections are per thread; bridge calls arrive on fresh threads).
+transaction id that `begin` handed out. The transaction stays open on one connection from a psycopg_pool pool
+between calls (Django's connections are per thread; bridge calls arrive on fresh threads).
 
 - query: REPEATABLE READ, READ ONLY: one consistent snapshot, and PostgreSQL itself refuses a write.
 - mutation: takes the app's transaction-level advisory lock first, so an app's mutations commit one after
   another: serializable by construction (50 concurrent increments end at 50), all or nothing.
-Abandoned transactions (a killed process) are ended by PostgreSQL's idle_in_transaction_session_timeout.
+
+Fairness: an app holds at most STAGE_COMPUTE_APP_MAX_TRANSACTIONS open transactions on this host (host slots,
+across every web process), always fewer than the pool holds, so one app cannot take the connections another
+app needs; its further calls wait for one of its own slots (up to STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS, then 503
+COMPUTE_BUSY), never for anyone else's.
+
+Every transaction has a hard budget of STAGE_COMPUTE_TRANSACTION_SECONDS counted from its start, not from its
+last call: PostgreSQL enforces it (statement_timeout, idle_in_transaction_session_timeout, and
+transaction_timeout from version 17) and so does the platform (a timer cancels it, rolls it back and gives its
+connection and slot back). Past it, that app's call fails with 504 TIMEOUT; nobody else's does.
 """
 
+import logging
 import secrets
 import threading
 import time
@@ -19,16 +29,20 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from published_api.compute.errors import ComputeBusy, ComputeReadOnly
+from published_api import host_slots
+from published_api.compute.errors import ComputeBusy, ComputeReadOnly, ComputeTimeout
 from published_api.compute.filters import compile_filter
 from published_api.compute.models import ComputeDocument
 from stage.errors import NotFound, ValidationFailed
 
+logger = logging.getLogger(__name__)
 TABLE = ComputeDocument._meta.db_table
 LOCK_CLASS = 0x5354  # advisory lock namespace for "one app's mutations"
 TABLE_NAME_MAX = 64
 MAX_TAKE = 10_000
+SLOT_KIND = "compute"
 
 
 @dataclass
@@ -36,140 +50,169 @@ class Transaction:
     conn: psycopg.Connection
     mode: str
     app_sid: str
+    slot: host_slots.Slot
+    started: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    last_used: float = field(default_factory=time.monotonic)
+    timer: threading.Timer | None = None
 
 
-class _Pool:
-    def __init__(self):
-        self._idle: list[psycopg.Connection] = []
-        self._lock = threading.Lock()
-        self._slots: threading.BoundedSemaphore | None = None
-        self._dsn: dict | None = None
+_pool: ConnectionPool | None = None
+_pool_conninfo = ""
+_pool_lock = threading.Lock()
 
-    def _params(self) -> dict:
-        conf = connections["default"].settings_dict
-        return {
-            "dbname": conf["NAME"],
-            "user": conf.get("USER") or None,
-            "password": conf.get("PASSWORD") or None,
-            "host": conf.get("HOST") or None,
-            "port": conf.get("PORT") or None,
-        }
 
-    def acquire(self) -> psycopg.Connection:
-        params = self._params()
-        with self._lock:
-            if self._slots is None:
-                self._slots = threading.BoundedSemaphore(settings.STAGE_COMPUTE_POOL_SIZE)
-            if params != self._dsn:  # a different database (tests): forget the old connections
-                self._idle, self._dsn = [], params
-        if not self._slots.acquire(timeout=settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS):
-            raise ComputeBusy()
-        try:
-            with self._lock:
-                while self._idle:
-                    conn = self._idle.pop()
-                    if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-                        return conn
-            timeout_ms = int(settings.STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS * 1000)
-            return psycopg.connect(
-                **{k: v for k, v in params.items() if v is not None},
-                options=f"-c idle_in_transaction_session_timeout={timeout_ms}",
+def _conninfo() -> str:
+    conf = connections["default"].settings_dict
+    params = {
+        "dbname": conf["NAME"],
+        "user": conf.get("USER") or None,
+        "password": conf.get("PASSWORD") or None,
+        "host": conf.get("HOST") or None,
+        "port": conf.get("PORT") or None,
+    }
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None})
+
+
+def _budget_ms() -> int:
+    return int(settings.STAGE_COMPUTE_TRANSACTION_SECONDS * 1000)
+
+
+def _the_pool() -> ConnectionPool:
+    """The store's pool, made on first use (and made again when the database changes, as in tests)."""
+    global _pool, _pool_conninfo
+    conninfo = _conninfo()
+    with _pool_lock:
+        if _pool is None or _pool_conninfo != conninfo:
+            if _pool is not None:
+                _pool.close()
+            _pool, _pool_conninfo = (
+                ConnectionPool(
+                    conninfo,
+                    min_size=0,
+                    max_size=settings.STAGE_COMPUTE_POOL_SIZE,
+                    timeout=settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS,
+                    max_idle=60,
+                    name="stage-compute",
+                    open=True,
+                ),
+                conninfo,
             )
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def release(self, conn: psycopg.Connection) -> None:
-        if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-            with self._lock:
-                self._idle.append(conn)
-        else:
-            conn.close()
-        self._slots.release()
-
-    def close_idle(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-
-_pool = _Pool()
+        return _pool
 
 
 def close_idle_connections() -> None:
-    """Close the store's pooled connections that no transaction is using (tests, shutdown)."""
-    _pool.close_idle()
+    """Close the store's pool and its connections (tests, shutdown); the next call makes a new one."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
 
 
 _open: dict[str, Transaction] = {}
 _open_lock = threading.Lock()
 
 
-def _sweep_abandoned() -> None:
-    """Transactions whose process stopped calling (killed mid-function): PostgreSQL has ended them by now;
-    close their connections and give their pool slots back."""
-    limit = time.monotonic() - settings.STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS - 1
-    with _open_lock:
-        stale = [txn_id for txn_id, txn in _open.items() if txn.last_used < limit]
-        abandoned = [_open.pop(txn_id) for txn_id in stale]
-    for txn in abandoned:
-        txn.conn.close()
-        _pool.release(txn.conn)
+def _begin_statements(conn: psycopg.Connection, mode: str, app_sid: str) -> None:
+    budget = _budget_ms()
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if mode == "query" else "BEGIN")
+    conn.execute(f"SET LOCAL statement_timeout = {budget}")
+    conn.execute(f"SET LOCAL idle_in_transaction_session_timeout = {budget}")
+    if conn.info.server_version >= 170000:
+        conn.execute(f"SET LOCAL transaction_timeout = {budget}")
+    if mode == "mutation":
+        conn.execute(f"SET LOCAL lock_timeout = '{int(settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS * 1000)}ms'")
+        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, app_sid])
 
 
 def begin(*, app_sid: str, mode: str) -> str:
     if mode not in ("query", "mutation"):
         raise ValidationFailed("mode is query or mutation")
-    _sweep_abandoned()
-    conn = _pool.acquire()
+    cap = settings.STAGE_COMPUTE_APP_MAX_TRANSACTIONS
+    slot = host_slots.acquire(SLOT_KIND, app_sid, cap, timeout=settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS)
+    if slot is None:
+        raise ComputeBusy(
+            f"This app kept {cap} compute transactions open (its cap on this host) too long to start one more."
+        )
+    pool = _the_pool()
     try:
-        if mode == "query":
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        else:
-            conn.execute("BEGIN")
-            conn.execute(f"SET LOCAL lock_timeout = '{int(settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS * 1000)}ms'")
-            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, app_sid])
+        conn = pool.getconn()
+    except PoolTimeout:
+        slot.release()
+        raise ComputeBusy() from None
+    try:
+        _begin_statements(conn, mode, app_sid)
     except psycopg.errors.LockNotAvailable:
         conn.rollback()
-        _pool.release(conn)
+        pool.putconn(conn)
+        slot.release()
         raise ComputeBusy("Another mutation of this app held the store too long; try again.") from None
     except BaseException:
         conn.close()
-        _pool.release(conn)
+        pool.putconn(conn)
+        slot.release()
         raise
     txn_id = secrets.token_hex(16)
+    txn = Transaction(conn=conn, mode=mode, app_sid=app_sid, slot=slot)
+    txn.timer = threading.Timer(settings.STAGE_COMPUTE_TRANSACTION_SECONDS, _expire, [txn_id])
+    txn.timer.daemon = True
     with _open_lock:
-        _open[txn_id] = Transaction(conn=conn, mode=mode, app_sid=app_sid)
+        _open[txn_id] = txn
+    txn.timer.start()
     return txn_id
+
+
+def _finish(txn: Transaction, *, commit: bool) -> None:
+    """End a transaction we hold the lock of, and give its connection and slot back."""
+    try:
+        if commit:
+            txn.conn.commit()
+        else:
+            txn.conn.rollback()
+    except psycopg.Error:
+        txn.conn.close()
+        raise
+    finally:
+        _the_pool().putconn(txn.conn)
+        txn.slot.release()
+
+
+def _expire(txn_id: str) -> None:
+    """The budget is spent: cancel whatever runs, roll back, hand the connection and slot back."""
+    with _open_lock:
+        txn = _open.pop(txn_id, None)
+    if txn is None:
+        return
+    logger.warning("compute: a transaction of %s exceeded its budget and was rolled back", txn.app_sid)
+    txn.conn.cancel_safe(timeout=1.0)
+    with txn.lock:
+        txn.conn.close()
+        _the_pool().putconn(txn.conn)
+        txn.slot.release()
 
 
 def end(*, app_sid: str, txn_id: str, commit: bool) -> None:
     with _open_lock:
         txn = _open.get(txn_id)
         if txn is None or txn.app_sid != app_sid:
-            raise NotFound("No such transaction.")
+            raise _gone()
         del _open[txn_id]
+    txn.timer.cancel()
     with txn.lock:
-        try:
-            if commit:
-                txn.conn.commit()
-            else:
-                txn.conn.rollback()
-        except psycopg.Error:
-            txn.conn.close()
-            raise
-        finally:
-            _pool.release(txn.conn)
+        _finish(txn, commit=commit)
+
+
+def _gone() -> NotFound:
+    return NotFound("No such transaction (it ended, or ran past its time budget and was rolled back).")
 
 
 def _txn(app_sid: str, txn_id) -> Transaction:
     txn = _open.get(str(txn_id))
     if txn is None or txn.app_sid != app_sid:
-        raise NotFound("No such transaction (it ended or timed out).")
-    txn.last_used = time.monotonic()
+        raise _gone()
+    if time.monotonic() - txn.started > settings.STAGE_COMPUTE_TRANSACTION_SECONDS:
+        _expire(str(txn_id))
+        raise ComputeTimeout()
     return txn
 
 
@@ -198,11 +241,15 @@ def _write(txn: Transaction, op: str) -> None:
 
 def _run(txn: Transaction, sql: str, params: list, *, fetch: bool = True) -> list:
     with txn.lock:
+        if txn.conn.closed:  # expired while this call waited for the lock
+            raise ComputeTimeout()
         try:
             cursor = txn.conn.execute(sql, params)
             return cursor.fetchall() if fetch else []
         except psycopg.errors.ReadOnlySqlTransaction:
             raise ComputeReadOnly() from None
+        except (psycopg.errors.QueryCanceled, psycopg.errors.IdleInTransactionSessionTimeout):
+            raise ComputeTimeout() from None
 
 
 # Statements over our own model's table (its name from metadata, never from input); values are bound.

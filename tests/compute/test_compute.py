@@ -5,6 +5,7 @@ import time
 import pytest
 
 from published_api.compute.models import ComputeDocument
+from stage.errors import NotFound
 from tests.published_api.apps import publish
 
 pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
@@ -275,19 +276,21 @@ def test_a_transaction_belongs_to_the_app_that_opened_it():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_abandoned_transaction_gives_back_its_lock_and_pool_slot(settings):
+def test_an_abandoned_transaction_gives_back_its_lock_and_pool_slot_at_its_budget(settings):
     from published_api.compute import store
 
     settings.STAGE_COMPUTE_POOL_SIZE = 1
-    settings.STAGE_COMPUTE_IDLE_TIMEOUT_SECONDS = 0.5
+    settings.STAGE_COMPUTE_TRANSACTION_SECONDS = 0.5
     settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS = 5
-    store._pool._slots = None  # the pool sizes itself from settings on first use
+    store.close_idle_connections()  # the pool sizes itself from settings when it is made
     try:
-        store.begin(app_sid="app_gone", mode="mutation")  # its process dies: never ended
-        time.sleep(2)  # PostgreSQL ends the idle transaction; the next begin sweeps it
-        txn = store.begin(app_sid="app_gone", mode="mutation")
+        abandoned = store.begin(app_sid="app_gone", mode="mutation")  # its process dies: never ended
+        started = time.monotonic()
+        txn = store.begin(app_sid="app_gone", mode="mutation")  # waits for the one connection and the lock
+        assert 0.3 < time.monotonic() - started < 3.0
         store.op(app_sid="app_gone", args={"txn": txn, "action": "insert", "table": "t", "doc": {"ok": True}})
         store.end(app_sid="app_gone", txn_id=txn, commit=True)
+        with pytest.raises(NotFound, match="time budget"):
+            store.op(app_sid="app_gone", args={"txn": abandoned, "action": "get", "id": "x"})
     finally:
         store.close_idle_connections()
-        store._pool._slots = None
