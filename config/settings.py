@@ -254,6 +254,8 @@ STAGE_CGROUP_NAME = env("STAGE_CGROUP_NAME", default="stage")
 # permissions alone; with this set it refuses to run them at all (CI sets it).
 STAGE_REQUIRE_SANDBOX = env.bool("STAGE_REQUIRE_SANDBOX", default=False)
 STAGE_BACKEND_IDLE_SECONDS = env.float("STAGE_BACKEND_IDLE_SECONDS", default=300.0)
+# Requests one app may have in flight on a host (every web process together); beyond it 429 RATE_LIMITED at once.
+STAGE_APP_MAX_CONCURRENCY = env.int("STAGE_APP_MAX_CONCURRENCY", default=32)
 STAGE_BACKEND_MAX_REQUEST_BYTES = env.int("STAGE_BACKEND_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 STAGE_BACKEND_MAX_RESPONSE_BYTES = env.int("STAGE_BACKEND_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 

@@ -1,33 +1,43 @@
-"""The published gateway in front of each app's backend, on two origins.
+"""The published gateway in front of each app's backend, on two origins, asynchronous.
 
 - `ANY /stage/<appSid>/api[/<path>]` on the platform's origin (the spec's path, for API clients): answers are
   made inert there (published_api/answers.py), so nothing a backend says can act as the platform in a browser.
 - `ANY /api[/<path>]` on the app's own origin (`<label>.<STAGE_APPS_DOMAIN>`, stage/origins): the same backend,
   its answers passed as written.
 
+A request waiting on its backend holds a socket, not a worker: the views are async, and only admission (one SQL
+statement, the preview check, the app's quota) runs in a thread. Each app has at most STAGE_APP_MAX_CONCURRENCY
+requests in flight on this host (host slots, across every web process); beyond that it gets 429 RATE_LIMITED at
+once, so one app's slow or hanging requests cannot hold what the platform and its neighbours need.
+
 Both resolve the app and what it serves (production by default, `X-Stage-Channel: preview` for the preview
 channel; a version origin serves its version), let only the owner or a preview link through to a version that
-production has never served, and forward the request with the prefix stripped and X-Stage-App /
-X-Stage-Session injected. Production is public by design: the app does its own auth.
+production is not serving, and forward the request with the prefix stripped and X-Stage-App / X-Stage-Session
+injected. Production is public by design: the app does its own auth.
 """
 
+from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.encoding import escape_uri_path
-from django.views.decorators.csrf import csrf_exempt
 
+from published_api import host_slots
 from published_api.answers import inert_answer, own_origin_answer
 from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.forwarding import query_string, read_body, request_headers
 from published_api.runtime import supervisor
-from published_api.selectors import backend_target
+from published_api.selectors import BackendTarget, backend_target
 from stage.api.envelope import error_body
+from stage.db import releasing_connection
 from stage.errors import NotFound, StageError
-from stage.limits import app_quota
+from stage.limits import RateLimited, app_quota
 from stage.models import Channel
 from stage.observability import current_request_id
 from stage.origins.access import kept_private, preview_caller_check
 from stage.origins.names import PREVIEW, VERSION, Origin
+
+SLOT_KIND = "inflight"
 
 
 def _channel_asked(request) -> str:
@@ -41,35 +51,49 @@ def _error(error: StageError) -> JsonResponse:
     )
 
 
-def _forward(
-    request, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
-):
+@releasing_connection  # back to the pool now, not when the (perhaps long) request ends
+def _admit(request, *, app_sid: str, channel: str | None, number: int | None) -> BackendTarget:
+    """What the request reaches, once the caller may and the app's quota allows (a thread: SQL and Redis)."""
     target = backend_target(app_sid=app_sid, channel=channel, number=number)
     if not target.served.public:
         preview_caller_check(request, app_sid=target.app_sid, author_id=target.served.author_id)
     app_quota(target.app_sid, "backend_requests")
-    body = read_body(request)
-    caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
-    process = supervisor.process_for(
-        slot=(target.app_sid, channel or f"v{number}"),
-        key=target.cache_key,
-        caller=caller,
-        bundle=lambda: bundle_for(version=target.version),
-    )
-    query = query_string(request)
-    headers = [
-        *request_headers(request, platform_origin=platform_origin),
-        ("x-stage-app", caller.app_sid),
-        ("x-stage-session", caller.session_id),
-    ]
-    # the platform's request id, not a second copy of the caller's header, so backend logs can quote it
-    headers = [h for h in headers if h[0].lower() != "x-request-id"] + [("x-request-id", current_request_id())]
-    reply = process.forward(
-        method=request.method,
-        path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),
-        headers=headers,
-        body=body,
-    )
+    return target
+
+
+async def _forward(
+    request, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
+):
+    target = await sync_to_async(_admit)(request, app_sid=app_sid, channel=channel, number=number)
+    cap = settings.STAGE_APP_MAX_CONCURRENCY
+    slot = host_slots.try_acquire(SLOT_KIND, target.app_sid, cap)
+    if slot is None:
+        raise RateLimited(f"This app already has {cap} requests in flight on this host; retry shortly.")
+    try:
+        body = read_body(request)
+        caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
+        process = await supervisor.process_for_async(
+            slot=(target.app_sid, channel or f"v{number}"),
+            key=target.cache_key,
+            caller=caller,
+            bundle=lambda: bundle_for(version=target.version),
+        )
+        query = query_string(request)
+        headers = [
+            *request_headers(request, platform_origin=platform_origin),
+            ("x-stage-app", caller.app_sid),
+            ("x-stage-session", caller.session_id),
+        ]
+        # the platform's request id, not a second copy of the caller's header, so backend logs can quote it
+        headers = [h for h in headers if h[0].lower() != "x-request-id"] + [("x-request-id", current_request_id())]
+        reply = await process.forward_async(
+            method=request.method,
+            path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),
+            headers=headers,
+            body=body,
+        )
+    finally:
+        slot.release()
     return reply, target.served.public
 
 
@@ -78,17 +102,21 @@ def _answered(answer, reply_and_public):
     return kept_private(answer(reply), public=public)
 
 
-@csrf_exempt
-def gateway(request, app_sid: str, path: str = ""):
+async def gateway(request, app_sid: str, path: str = ""):
     """The platform origin's path to a backend: every answer inert."""
     try:
-        forwarded = _forward(request, app_sid=app_sid, path=path, platform_origin=True, channel=_channel_asked(request))
+        forwarded = await _forward(
+            request, app_sid=app_sid, path=path, platform_origin=True, channel=_channel_asked(request)
+        )
         return _answered(inert_answer, forwarded)
     except StageError as error:
         return _error(error)
 
 
-def origin_gateway(request, path: str = ""):
+gateway.csrf_exempt = True  # public API; the answers are inert and no platform credential passes
+
+
+async def origin_gateway(request, path: str = ""):
     """`/api/*` on the app's own origin (no CSRF middleware runs there: stage.origins.middleware)."""
     origin: Origin = request.app_origin
     if request.headers.get("service-worker") == "script":
@@ -98,7 +126,7 @@ def origin_gateway(request, path: str = ""):
     else:
         where = {"channel": Channel.Name.PREVIEW if origin.kind == PREVIEW else _channel_asked(request)}
     try:
-        forwarded = _forward(request, app_sid=origin.app_sid, path=path, platform_origin=False, **where)
+        forwarded = await _forward(request, app_sid=origin.app_sid, path=path, platform_origin=False, **where)
         return _answered(own_origin_answer, forwarded)
     except StageError as error:
         return _error(error)

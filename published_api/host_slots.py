@@ -24,9 +24,14 @@ class Slot:
             self._descriptor = None
 
 
+_made: set[Path] = set()
+
+
 def _directory(kind: str, key: str) -> Path:
     path = runtime_root() / "slots" / kind / key
-    path.mkdir(parents=True, exist_ok=True)
+    if path not in _made:
+        path.mkdir(parents=True, exist_ok=True)
+        _made.add(path)
     return path
 
 

@@ -8,30 +8,31 @@ the next request and replaced. A monitor thread stops processes idle too long an
 no request is in flight (timers, Workers): a deadline only covers the time a request is open.
 """
 
+import asyncio
 import atexit
 import contextlib
-import http.client
 import logging
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 
+from published_api.backend_client import BackendHungUp, Reply, ResponseTooLarge, exchange
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
 from published_api.sandbox.probe import sandbox_support
+from stage.db import releasing_connection
 from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,6 @@ def _session_cpu_ns(session: int) -> int:
         if int(fields[3]) == session:  # fields after the name: state ppid pgrp session ... utime(11) stime(12)
             total += (int(fields[11]) + int(fields[12])) * 1_000_000_000 // tick
     return total
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
 
 
 class BackendProcess:
@@ -123,7 +117,6 @@ class BackendProcess:
         self.idle_cpu_ms = 0.0
         self._cpu_seen_ns = 0
         self._wait_ready()
-        self._local = threading.local()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -188,65 +181,36 @@ class BackendProcess:
         self.idle_cpu_ms = max(0.0, self.idle_cpu_ms + delta_ms - drain)
         return self.idle_cpu_ms > settings.STAGE_BACKEND_IDLE_CPU_MS
 
-    def _connection(self) -> "_UnixHTTPConnection":
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = _UnixHTTPConnection(self.serve_path)
-        return conn
-
     def forward(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
-        """Send one request; past the deadline SIGKILL the process (504); cap the response size (413)."""
-        reused = getattr(self._local, "conn", None) is not None and self._local.conn.sock is not None
-        try:
-            return self._forward(method, path, headers, body)
-        except BackendCrashed:
-            if not (reused and self.alive()):
-                raise
-            return self._forward(method, path, headers, body)  # a kept-alive connection had gone stale
+        """forward_async, for synchronous callers (the owners' compute API)."""
+        return async_to_sync(self.forward_async)(method=method, path=path, headers=headers, body=body)
 
-    def _forward(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
+    async def forward_async(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
+        """Send one request; past the deadline SIGKILL the process (504); cap the response size (413)."""
         deadline = settings.STAGE_BACKEND_DEADLINE_SECONDS
-        max_bytes = settings.STAGE_BACKEND_MAX_RESPONSE_BYTES
-        ends = time.monotonic() + deadline
-        conn = self._connection()
         self.inflight += 1
         self.last_busy = time.monotonic()
         try:
-            conn.timeout = deadline
-            if conn.sock is not None:
-                conn.sock.settimeout(deadline)
-            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-            for key, value in headers:
-                conn.putheader(key, value)
-            conn.putheader("Content-Length", str(len(body)))
-            conn.endheaders(body or None)
-            response = conn.getresponse()
-            declared = response.getheader("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                conn.close()
-                return _too_large(max_bytes)
-            chunks, size = [], 0
-            while chunk := response.read1(256 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    conn.close()
-                    return _too_large(max_bytes)
-                if time.monotonic() > ends:
-                    raise TimeoutError
-                conn.sock.settimeout(max(0.01, ends - time.monotonic()))
-                chunks.append(chunk)
-            response.close()  # complete: the connection stays open for the next request
-            return Reply(response.status, response.getheaders(), b"".join(chunks))
+            async with asyncio.timeout(deadline):
+                return await exchange(
+                    self.serve_path,
+                    method=method,
+                    target=path,
+                    headers=headers,
+                    body=body,
+                    max_bytes=settings.STAGE_BACKEND_MAX_RESPONSE_BYTES,
+                )
         except TimeoutError:
-            conn.close()
             logger.warning("backend %s: deadline of %ss exceeded, killing it", self.caller.app_sid, deadline)
             SANDBOX_KILLS.labels("deadline").inc()
-            self.kill()
+            await asyncio.to_thread(self.kill)
             raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(0.05)  # let a dying process finish dying so the next request restarts it
+        except ResponseTooLarge:
+            raise BackendTooLarge(
+                f"The backend's response exceeds {settings.STAGE_BACKEND_MAX_RESPONSE_BYTES} bytes."
+            ) from None
+        except (OSError, BackendHungUp):
+            await asyncio.to_thread(self._wait_briefly)
             if not self.alive():
                 SANDBOX_KILLS.labels("crashed").inc()
                 raise BackendCrashed(f"The backend process crashed ({self.crash_reason()}).") from None
@@ -255,23 +219,10 @@ class BackendProcess:
             self.inflight -= 1
             self.last_used = self.last_busy = time.monotonic()
 
-
-class _UnixHTTPConnection(http.client.HTTPConnection):
-    """HTTP/1.1 with keep-alive over the process's serve socket (one per thread)."""
-
-    def __init__(self, path: str):
-        super().__init__("backend")
-        self.path = path
-
-    def connect(self):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        sock.connect(self.path)
-        self.sock = sock
-
-
-def _too_large(max_bytes: int) -> Reply:
-    raise BackendTooLarge(f"The backend's response exceeds {max_bytes} bytes.")
+    def _wait_briefly(self) -> None:
+        """Let a dying process finish dying, so the next request starts a new one."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(0.05)
 
 
 class Supervisor:
@@ -299,6 +250,17 @@ class Supervisor:
         if current is not None:
             current.kill()
         return process
+
+    def ready(self, *, slot: tuple[str, str], key: tuple) -> "BackendProcess | None":
+        """The live process for this slot and key, if there is one (no waiting, no starting)."""
+        current = self._slots.get(slot)
+        return current if current is not None and current.key == key and current.alive() else None
+
+    async def process_for_async(self, **kwargs) -> "BackendProcess":
+        """process_for, starting a process (compile, spawn, wait for it) in the request's thread, never on the
+        event loop; the database connection the compile used goes back to the pool at once."""
+        ready = self.ready(slot=kwargs["slot"], key=kwargs["key"])
+        return ready or await sync_to_async(releasing_connection(self.process_for))(**kwargs)
 
     def stop_all(self) -> None:
         with self._lock:

@@ -14,7 +14,9 @@ import re
 import time
 import uuid
 
+from asgiref.sync import iscoroutinefunction
 from django.http import HttpResponse
+from django.utils.decorators import sync_and_async_middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -66,25 +68,44 @@ def _route(request) -> str:
     return match.route if match is not None and match.route else "unmatched"
 
 
-class ObservabilityMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+@sync_and_async_middleware
+def ObservabilityMiddleware(get_response):
+    """Request id in, request id out, latency and outcome counted by route; sync or async as the stack is."""
 
-    def __call__(self, request):
+    def begin(request):
         incoming = request.headers.get(HEADER, "")
         request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
         request.request_id = request_id
-        start = time.perf_counter()
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        return request_id_var.set(request_id), time.perf_counter()
+
+    def end(request, response, started: float):
         route, method = _route(request), request.method
-        LATENCY.labels(route, method).observe(time.perf_counter() - start)
+        LATENCY.labels(route, method).observe(time.perf_counter() - started)
         REQUESTS.labels(route, method, str(response.status_code)).inc()
-        response[HEADER] = request_id
+        response[HEADER] = request.request_id
         return response
+
+    if iscoroutinefunction(get_response):
+
+        async def middleware(request):
+            token, started = begin(request)
+            try:
+                response = await get_response(request)
+            finally:
+                request_id_var.reset(token)
+            return end(request, response, started)
+
+    else:
+
+        def middleware(request):
+            token, started = begin(request)
+            try:
+                response = get_response(request)
+            finally:
+                request_id_var.reset(token)
+            return end(request, response, started)
+
+    return middleware
 
 
 def metrics(request):

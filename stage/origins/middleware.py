@@ -7,9 +7,11 @@ logins) exists on an app's origin, and no platform route (admin, API, previews) 
 
 from http import HTTPStatus
 
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.decorators import sync_and_async_middleware
 
 from stage.api.envelope import error_body
 from stage.origins.names import SESSION, UnknownOrigin, origin_of
@@ -19,22 +21,49 @@ def _not_found(message: str) -> JsonResponse:
     return JsonResponse(error_body("NOT_FOUND", message), status=HTTPStatus.NOT_FOUND)
 
 
-class AppOriginMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+def _route(request):
+    """(view, args, kwargs) when the request is for a tenant origin, a response when it cannot be served, or
+    None for the platform's own hosts."""
+    try:
+        origin = origin_of(request.get_host())
+    except UnknownOrigin as exc:
+        return _not_found(f"Nothing is served at {exc}.")
+    if origin is None:
+        return None
+    request.app_origin = origin
+    urlconf = settings.STAGE_SESSION_URLCONF if origin.kind == SESSION else settings.STAGE_APP_URLCONF
+    try:
+        match = resolve(request.path_info, urlconf=urlconf)
+    except Resolver404:
+        return _not_found("Not found on this app's origin: its UI is at / and its backend under /api.")
+    request.resolver_match = match
+    return match
 
-    def __call__(self, request):
-        try:
-            origin = origin_of(request.get_host())
-        except UnknownOrigin as exc:
-            return _not_found(f"Nothing is served at {exc}.")
-        if origin is None:
-            return self.get_response(request)
-        request.app_origin = origin
-        urlconf = settings.STAGE_SESSION_URLCONF if origin.kind == SESSION else settings.STAGE_APP_URLCONF
-        try:
-            match = resolve(request.path_info, urlconf=urlconf)
-        except Resolver404:
-            return _not_found("Not found on this app's origin: its UI is at / and its backend under /api.")
-        request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+
+@sync_and_async_middleware
+def AppOriginMiddleware(get_response):
+    if iscoroutinefunction(get_response):
+
+        async def middleware(request):
+            match = _route(request)
+            if match is None:
+                return await get_response(request)
+            if isinstance(match, JsonResponse):
+                return match
+            view = match.func if iscoroutinefunction(match.func) else sync_to_async(match.func)
+            return await view(request, *match.args, **match.kwargs)
+
+    else:
+
+        def middleware(request):
+            match = _route(request)
+            if match is None:
+                return get_response(request)
+            if isinstance(match, JsonResponse):
+                return match
+            view = match.func
+            if iscoroutinefunction(view):
+                return async_to_sync(view)(request, *match.args, **match.kwargs)
+            return view(request, *match.args, **match.kwargs)
+
+    return middleware
