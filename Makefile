@@ -40,18 +40,18 @@ run: migrate
 		$(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
 
-# The production profile: gunicorn on $(HOST):$(PORT), $$WEB_CONCURRENCY workers, settings from the environment
-# (DJANGO_DEBUG, DATABASE_URL, ...); with REDIS_URL set, a Celery worker beside it. Refuses to start when the
-# system checks fail (e.g. an apps domain that shares cookies with the platform).
+# The production profile: gunicorn with uvicorn workers (ASGI) on $(HOST):$(PORT), $$WEB_CONCURRENCY workers
+# (default: one per core), settings from the environment (DJANGO_DEBUG, DATABASE_URL, ...); with REDIS_URL set, a
+# Celery worker beside it (SERVE_WORKER=no when workers run elsewhere). Refuses to start when the system checks fail (an apps domain that shares a site with
+# the platform, a sandbox that STAGE_REQUIRE_SANDBOX requires and the host lacks).
 serve: migrate
 	$(BIN)/python manage.py check --fail-level ERROR
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@if [ -n "$$REDIS_URL" ]; then \
+	@if [ -n "$$REDIS_URL" ] && [ "$$SERVE_WORKER" != "no" ]; then \
 		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 		trap "kill $$!" EXIT INT TERM; \
 	fi; \
-	$(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=$${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
-		$(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
+	$(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

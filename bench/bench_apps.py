@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed
+from bench.harness import api_key, manage, median_ms, report, require_postgres, serve, timed
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FILES = 1000
@@ -29,7 +29,7 @@ def main() -> None:
     require_postgres()
     manage("migrate", "--noinput")
     headers = {"Authorization": f"Bearer {api_key('bench-apps')}"}
-    with gunicorn() as base, httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=120) as client:
+    with serve() as base, httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=120) as client:
         session = client.post("/sessions").json()["data"]["id"]
         client.post(f"/sessions/{session}/push", json={"files": files("v1")}).raise_for_status()
         published = client.post("/apps", json={"sessionId": session, "name": "bench"})

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed, wrk
+from bench.harness import api_key, manage, median_ms, report, require_postgres, serve, timed, wrk
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 REQUESTS = 300
@@ -64,7 +64,7 @@ def main() -> None:
     env = {"STAGE_BACKEND_RUNTIME_DIR": runtime_dir, "STAGE_BACKEND_IDLE_SECONDS": "3600"}
     headers = {"Authorization": f"Bearer {api_key('bench-backend')}"}
     with (
-        gunicorn(workers=2, extra_env=env) as base,
+        serve(workers=2, extra_env=env) as base,
         httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=60) as api,
     ):
         session, sid = publish(api, "warm")

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, report, require_postgres
+from bench.harness import api_key, manage, report, require_postgres, serve
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CALLS = 200
@@ -69,7 +69,7 @@ def main() -> None:
     }
     headers = {"Authorization": f"Bearer {api_key('bench-compute')}"}
     with (
-        gunicorn(workers=1, extra_env=env) as base,
+        serve(workers=1, extra_env=env) as base,
         httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=120) as api,
     ):
         session = api.post("/sessions").json()["data"]["id"]

@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_backend import publish as publish_backend
-from bench.harness import PYTHON, ROOT, api_key, gunicorn, manage, require_postgres
+from bench.harness import PYTHON, ROOT, api_key, manage, require_postgres, serve
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
@@ -55,7 +55,7 @@ def main() -> None:
         env={**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret"},
     )
     try:
-        with gunicorn(workers=4) as base, httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60) as api:
+        with serve(workers=4) as base, httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60) as api:
             run(base, api, headers)
     finally:
         worker.terminate()

@@ -16,7 +16,7 @@ from stage_sdk import create_client
 from stage_sdk.models import SessionStatus
 from stage_sdk.transport import Call, result
 
-from bench.harness import ROOT, api_key, gunicorn, manage, median_ms, report, require_postgres, timed
+from bench.harness import ROOT, api_key, manage, median_ms, report, require_postgres, serve, timed
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CALLS = 200
@@ -38,7 +38,7 @@ def main() -> None:
     require_postgres()
     manage("migrate", "--noinput")
     key = api_key("bench-sdk")
-    with gunicorn() as base, tempfile.TemporaryDirectory() as tmp:
+    with serve() as base, tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "STAGE_URL": base, "STAGE_API_KEY": key, "STAGE_CONFIG": f"{tmp}/config.json"}
         client = create_client(gateway_url=base, api_key=key)
         session = client.stage.sessions.create(name="bench").id

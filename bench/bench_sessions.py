@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed
+from bench.harness import api_key, manage, median_ms, report, require_postgres, serve, timed
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FILES = 1000
@@ -26,7 +26,7 @@ def main() -> None:
     require_postgres()
     manage("migrate", "--noinput")
     headers = {"Authorization": f"Bearer {api_key()}"}
-    with gunicorn() as base, httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=60) as client:
+    with serve() as base, httpx.Client(base_url=f"{base}/api/v1/stage", headers=headers, timeout=60) as client:
 
         def new_session() -> str:
             return client.post("/sessions").json()["data"]["id"]

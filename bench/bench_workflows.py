@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import api_key, gunicorn, manage, median_ms, report, require_postgres, timed
+from bench.harness import api_key, manage, median_ms, report, require_postgres, serve, timed
 
 ROUNDS = int(os.environ.get("BENCH_RUNS", "5"))
 PER_ROUND = 40
@@ -57,7 +57,7 @@ def main() -> None:
         sys.exit("Set REDIS_URL=redis://... : the communication step enqueues on Redis as in production.")
     manage("migrate", "--noinput")
     headers = {"Authorization": f"Bearer {api_key('bench-workflows')}"}
-    with gunicorn() as base, httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60) as client:
+    with serve() as base, httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=60) as client:
         session = client.post("/stage/sessions").json()["data"]["id"]
         files = {"/app/shift.workflows.json": json.dumps(WORKFLOW)}
         client.post(f"/stage/sessions/{session}/push", json={"files": files}).raise_for_status()

@@ -3,9 +3,11 @@
 Benchmarks print figures; they are not tests and never fail a build.
 """
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -51,35 +53,60 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 2, extra_env: dict | None = None):
-    """Serve Stage under gunicorn on a free loopback port; yield its base URL."""
+def serve(workers: int = 2, extra_env: dict | None = None, *, log: Path | None = None, worker: bool = False):
+    """Run the production profile (`make serve`: gunicorn with uvicorn workers) on a free loopback port; yield
+    its base URL. Celery only with `worker=True` (and REDIS_URL set)."""
     port = free_port()
     # Benchmarks measure throughput, so rate limits are off unless the caller sets them.
     unlimited = {
         "STAGE_RATE_LIMIT_PER_KEY": "off",
         "STAGE_APP_LIMIT_BACKEND_REQUESTS": "off",
         "STAGE_APP_LIMIT_WORKFLOW_RUNS": "off",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
     env = {**unlimited, **os.environ, **(extra_env or {})}
-    env.update({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret"})
-    command = [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
-    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    env.update(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or "bench-only-secret-" + "x" * 40,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "STAGE_APPS_SCHEME": "http",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers),
+            "SERVE_WORKER": "yes" if worker else "no",
+            "GUNICORN_ACCESSLOG": "",
+        }
+    )
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "serve"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"make serve exited ({process.returncode}); see {log}")
             try:
                 if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not come up")
+            raise RuntimeError("make serve did not come up")
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if log:
+            output.close()
 
 
 def wrk(url: str, *, connections: int, seconds: int = 4) -> tuple[float, float]:

@@ -43,8 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Requests to an app's own origin are answered here, before sessions, CSRF or auth can see them.
-    "stage.origins.middleware.AppOriginMiddleware",
+    # Tenant traffic (app origins, the gateway) is answered here, before sessions, CSRF or auth can see it.
+    "stage.origins.middleware.TenantRoutesMiddleware",
     "stage.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +67,7 @@ STAGE_APPS_PORT = env.int("STAGE_APPS_PORT", default=None)
 ALLOWED_HOSTS = [*PLATFORM_HOSTS, f".{STAGE_APPS_DOMAIN}"]
 STAGE_APP_URLCONF = "config.urls_apps"
 STAGE_SESSION_URLCONF = "config.urls_previews"
+STAGE_GATEWAY_URLCONF = "config.urls_gateway"  # /stage/<appSid>/api[/...] on the platform's hosts
 # A signed preview link opens an app's preview (and its never-promoted versions) for this long by default.
 STAGE_PREVIEW_LINK_SECONDS = env.int("STAGE_PREVIEW_LINK_SECONDS", default=24 * 3600)
 STAGE_PREVIEW_LINK_MAX_SECONDS = 30 * 24 * 3600
@@ -78,6 +79,8 @@ CSRF_COOKIE_DOMAIN = None
 STAGE_CSP_ASSET_ORIGIN = env("STAGE_CSP_ASSET_ORIGIN", default="https://cdn.jsdelivr.net")
 
 ROOT_URLCONF = "config.urls"
+# Under the ASGI server (make serve), the platform's own pages run on this many threads per process.
+STAGE_WEB_THREADS = env.int("STAGE_WEB_THREADS", default=8)
 WSGI_APPLICATION = "config.wsgi.application"
 APPEND_SLASH = False  # API paths are exact; a redirect would drop a POST body.
 
@@ -113,7 +116,8 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by pooling: "closing" returns to the pool
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 0,
-        "max_size": env.int("STAGE_DB_POOL_SIZE", default=4),
+        # the threads that may hold one at once: STAGE_WEB_THREADS + STAGE_GATEWAY_THREADS + 4 backend starts
+        "max_size": env.int("STAGE_DB_POOL_SIZE", default=16),
         "timeout": env.float("STAGE_DB_POOL_TIMEOUT", default=3.0),
         "max_idle": 60,
     }
@@ -254,6 +258,11 @@ STAGE_CGROUP_NAME = env("STAGE_CGROUP_NAME", default="stage")
 # permissions alone; with this set it refuses to run them at all (CI sets it).
 STAGE_REQUIRE_SANDBOX = env.bool("STAGE_REQUIRE_SANDBOX", default=False)
 STAGE_BACKEND_IDLE_SECONDS = env.float("STAGE_BACKEND_IDLE_SECONDS", default=300.0)
+# Under the ASGI server, threads per process that admit gateway requests (one SQL statement and a quota each).
+STAGE_GATEWAY_THREADS = env.int("STAGE_GATEWAY_THREADS", default=4)
+# Under the ASGI server, what an app serves is kept in memory while its generation counter in Redis has not moved,
+# and at most this long (should a move be lost).
+STAGE_GATEWAY_KEEP_SECONDS = env.float("STAGE_GATEWAY_KEEP_SECONDS", default=5.0)
 # Requests one app may have in flight on a host (every web process together); beyond it 429 RATE_LIMITED at once.
 STAGE_APP_MAX_CONCURRENCY = env.int("STAGE_APP_MAX_CONCURRENCY", default=32)
 STAGE_BACKEND_MAX_REQUEST_BYTES = env.int("STAGE_BACKEND_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)

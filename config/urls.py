@@ -1,14 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path, re_path, register_converter
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from stage import observability
 from stage.api import errors as api_errors
 from stage.api.health import health
 from stage.convex import views as convex
-from stage.ids import PublicIdConverter
-
-register_converter(PublicIdConverter, "id")  # <id:...>: public ids in URLs; a malformed one is no route (404)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,7 +19,6 @@ urlpatterns = [
     path("api/v1/stage/", include("published_api.compute.urls")),  # apps/<sid>/compute/{query,mutation,action}
     path("api/v1/inference/", include("published_api.inference.urls")),  # chat, embed, images, usage
     path("s/", include("stage.preview.urls")),  # public preview pages (renders)
-    path("stage/", include("published_api.urls")),  # published API backends: /stage/<appSid>/api[/...]
     path("api/query", convex.QueryView.as_view()),
     path("api/mutation", convex.MutationView.as_view()),
     path("api/action", convex.ActionView.as_view()),

@@ -16,25 +16,24 @@ production is not serving, and forward the request with the prefix stripped and 
 injected. Production is public by design: the app does its own auth.
 """
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.encoding import escape_uri_path
 
 from published_api import host_slots
+from published_api.admission import admit_async
 from published_api.answers import inert_answer, own_origin_answer
 from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.forwarding import query_string, read_body, request_headers
 from published_api.runtime import supervisor
-from published_api.selectors import BackendTarget, backend_target
 from stage.api.envelope import error_body
-from stage.db import releasing_connection
 from stage.errors import NotFound, StageError
-from stage.limits import RateLimited, app_quota
+from stage.ids import is_public_id
+from stage.limits import RateLimited
 from stage.models import Channel
 from stage.observability import current_request_id
-from stage.origins.access import kept_private, preview_caller_check
+from stage.origins.access import kept_private
 from stage.origins.names import PREVIEW, VERSION, Origin
 
 SLOT_KIND = "inflight"
@@ -51,25 +50,17 @@ def _error(error: StageError) -> JsonResponse:
     )
 
 
-@releasing_connection  # back to the pool now, not when the (perhaps long) request ends
-def _admit(request, *, app_sid: str, channel: str | None, number: int | None) -> BackendTarget:
-    """What the request reaches, once the caller may and the app's quota allows (a thread: SQL and Redis)."""
-    target = backend_target(app_sid=app_sid, channel=channel, number=number)
-    if not target.served.public:
-        preview_caller_check(request, app_sid=target.app_sid, author_id=target.served.author_id)
-    app_quota(target.app_sid, "backend_requests")
-    return target
-
-
 async def _forward(
     request, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
 ):
-    target = await sync_to_async(_admit)(request, app_sid=app_sid, channel=channel, number=number)
+    if not is_public_id(app_sid):
+        raise NotFound("App not found")
     cap = settings.STAGE_APP_MAX_CONCURRENCY
-    slot = host_slots.try_acquire(SLOT_KIND, target.app_sid, cap)
+    slot = host_slots.try_acquire(SLOT_KIND, app_sid, cap)  # first: a request over the cap costs nothing more
     if slot is None:
         raise RateLimited(f"This app already has {cap} requests in flight on this host; retry shortly.")
     try:
+        target = await admit_async(request, app_sid=app_sid, channel=channel, number=number)
         body = read_body(request)
         caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
         process = await supervisor.process_for_async(

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from published_api.backend_client import BackendHungUp, Reply, ResponseTooLarge, exchange
@@ -32,7 +32,7 @@ from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
 from published_api.sandbox.probe import sandbox_support
-from stage.db import releasing_connection
+from published_api.threads import in_thread
 from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
@@ -257,10 +257,9 @@ class Supervisor:
         return current if current is not None and current.key == key and current.alive() else None
 
     async def process_for_async(self, **kwargs) -> "BackendProcess":
-        """process_for, starting a process (compile, spawn, wait for it) in the request's thread, never on the
-        event loop; the database connection the compile used goes back to the pool at once."""
+        """process_for, starting a process (compile, spawn, wait for it) off the event loop (published_api/threads)."""
         ready = self.ready(slot=kwargs["slot"], key=kwargs["key"])
-        return ready or await sync_to_async(releasing_connection(self.process_for))(**kwargs)
+        return ready or await in_thread("start", self.process_for, **kwargs)
 
     def stop_all(self) -> None:
         with self._lock:

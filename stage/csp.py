@@ -1,8 +1,6 @@
 """A Content-Security-Policy for every platform HTML page that does not set its own (the preview pages do)."""
 
-from asgiref.sync import iscoroutinefunction
 from django.conf import settings
-from django.utils.decorators import sync_and_async_middleware
 
 # The admin and the API docs: their own scripts and styles (some inline), Swagger UI's assets from its CDN.
 DEFAULT_POLICY = (
@@ -12,23 +10,13 @@ DEFAULT_POLICY = (
 )
 
 
-@sync_and_async_middleware
-def ContentSecurityPolicyMiddleware(get_response):
-    policy = DEFAULT_POLICY.format(cdn=settings.STAGE_CSP_ASSET_ORIGIN).replace("  ", " ")
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = DEFAULT_POLICY.format(cdn=settings.STAGE_CSP_ASSET_ORIGIN).replace("  ", " ")
 
-    def with_policy(response):
+    def __call__(self, request):
+        response = self.get_response(request)
         if "Content-Security-Policy" not in response and response.get("Content-Type", "").startswith("text/html"):
-            response["Content-Security-Policy"] = policy
+            response["Content-Security-Policy"] = self.policy
         return response
-
-    if iscoroutinefunction(get_response):
-
-        async def middleware(request):
-            return with_policy(await get_response(request))
-
-    else:
-
-        def middleware(request):
-            return with_policy(get_response(request))
-
-    return middleware

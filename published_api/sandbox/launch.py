@@ -9,6 +9,7 @@ host sees no sandboxed process as root.
 import os
 import secrets
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from published_api.sandbox.probe import sandbox_support
 
 # $1 = how many cgroup.procs files follow; the shell moves itself into each, then execs the rest.
 _ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"'
+
+
+_LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-launcher")
 
 
 @dataclass
@@ -83,7 +87,10 @@ def launch(*, program: str, args: list[str], inputs: dict[str, str], run_dir: Pa
         procs = [str(path) for path in cgroup.procs_files]
         command = ["/bin/sh", "-c", _ENTER_CGROUPS, "sh", str(len(procs)), *procs, *command]
     try:
-        proc = subprocess.Popen(
+        # Started from one long-lived thread: --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that
+        # forked bubblewrap ends, and requests run on threads that come and go.
+        proc = _LAUNCHER.submit(
+            subprocess.Popen,
             command,
             stdin=subprocess.PIPE,  # closed when the web process dies; the harness exits on EOF
             stdout=subprocess.PIPE,
@@ -91,7 +98,7 @@ def launch(*, program: str, args: list[str], inputs: dict[str, str], run_dir: Pa
             env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "DENO_DIR": str(run_dir / "deno")},
             start_new_session=True,  # its own session and process group: the bridge knows its peers by it
             pass_fds=(read_fd,) if read_fd is not None else (),
-        )
+        ).result()
     except OSError:
         if cgroup is not None:
             cgroup.remove()

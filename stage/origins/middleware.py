@@ -1,20 +1,22 @@
-"""Answer requests to hosts under the apps domain from their own routes, apart from the platform.
+"""Answer tenant traffic (hosts under the apps domain, and the gateway's path on the platform's hosts) from its
+own routes, apart from the platform (stage/origins/routing.py says which requests those are).
 
-Placed right after SecurityMiddleware: a request for an app's origin never reaches the session, CSRF,
-authentication or messages middleware, so nothing the platform keeps for its users (sessions, CSRF cookies,
-logins) exists on an app's origin, and no platform route (admin, API, previews) can be reached there.
+Placed right after SecurityMiddleware: tenant traffic never reaches the session, CSRF, authentication or messages
+middleware, so nothing the platform keeps for its users (sessions, CSRF cookies, logins) exists on an app's
+origin, no platform route (admin, API, previews) can be reached there, and the gateway's requests pay for none
+of them. Asynchronous all the way when the server is (the gateway's views are async).
 """
 
 from http import HTTPStatus
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
-from django.conf import settings
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.decorators import sync_and_async_middleware
 
 from stage.api.envelope import error_body
-from stage.origins.names import SESSION, UnknownOrigin, origin_of
+from stage.origins.names import UnknownOrigin, origin_of
+from stage.origins.routing import tenant_urlconf
 
 
 def _not_found(message: str) -> JsonResponse:
@@ -22,26 +24,27 @@ def _not_found(message: str) -> JsonResponse:
 
 
 def _route(request):
-    """(view, args, kwargs) when the request is for a tenant origin, a response when it cannot be served, or
-    None for the platform's own hosts."""
+    """The route match for tenant traffic, a response when it cannot be served, or None for the platform."""
     try:
         origin = origin_of(request.get_host())
     except UnknownOrigin as exc:
         return _not_found(f"Nothing is served at {exc}.")
-    if origin is None:
+    urlconf = tenant_urlconf(origin, request.path_info)
+    if urlconf is None:
         return None
     request.app_origin = origin
-    urlconf = settings.STAGE_SESSION_URLCONF if origin.kind == SESSION else settings.STAGE_APP_URLCONF
     try:
         match = resolve(request.path_info, urlconf=urlconf)
     except Resolver404:
+        if origin is None:
+            return None  # a path under /stage/ that is not the gateway's: the platform's 404
         return _not_found("Not found on this app's origin: its UI is at / and its backend under /api.")
     request.resolver_match = match
     return match
 
 
 @sync_and_async_middleware
-def AppOriginMiddleware(get_response):
+def TenantRoutesMiddleware(get_response):
     if iscoroutinefunction(get_response):
 
         async def middleware(request):

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from stage.errors import Conflict, ValidationFailed
+from stage.generations import generation_bump_on_commit
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
 from stage.queue import send_task_on_commit
@@ -216,6 +217,7 @@ def app_publish(*, session: Session, name: str, author, description: str = "") -
             version = _version_create(app=app, session=session, actor=author)
             for channel in Channel.Name.values:
                 _move(app=app, channel=channel, to_version=version, actor=author, reason="publish")
+            generation_bump_on_commit(app.sid)
     except IntegrityError as exc:  # the unique session constraint, should two publishes race past the lock
         if "unique_session" not in str(exc) and "stage_app.session_id" not in str(exc):
             raise
@@ -258,6 +260,7 @@ def app_update(*, app: App, changes: dict) -> App:
         for field, value in cleaned.items():
             setattr(app, field, value)
         app.save(update_fields=[*cleaned, "updated_at"])
+        generation_bump_on_commit(app.sid)
     return app
 
 
@@ -280,6 +283,7 @@ def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
             _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="deploy --promote")
         app.last_deployed_at = timezone.now()
         app.save(update_fields=["last_deployed_at", "updated_at"])
+        generation_bump_on_commit(app.sid)
     return version
 
 
@@ -294,6 +298,7 @@ def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Chann
             version = version_get(app=app, sid=version_sid)
         channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="promote")
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
+        generation_bump_on_commit(app.sid)
     return channel
 
 
@@ -328,4 +333,5 @@ def channel_rollback(*, app: App, actor) -> Channel:
         previous = AppVersion.objects.get(pk=stack[-2])
         channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=previous, actor=actor, reason=ROLLBACK)
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
+        generation_bump_on_commit(app.sid)
     return channel

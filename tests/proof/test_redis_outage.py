@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from bench.harness import free_port, gunicorn
+from bench.harness import free_port, serve
 from stage.models import UnsentTask
 from stage.services.keys import apikey_create
 from tests.proof.redis_instance import PrivateRedis
@@ -58,7 +58,7 @@ def running_platform(user, tmp_path, *, web_redis: str, worker_redis: str):
     worker.start()
     try:
         with (
-            gunicorn(workers=2, extra_env={**common, "REDIS_URL": web_redis}) as base,
+            serve(workers=2, extra_env={**common, "REDIS_URL": web_redis}, log=tmp_path / "serve.log") as base,
             httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as http,
         ):
             yield http
