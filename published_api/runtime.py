@@ -25,29 +25,29 @@ from pathlib import Path
 from asgiref.sync import async_to_sync
 from django.conf import settings
 
-from published_api.backend_client import BackendHungUp, Reply, ResponseTooLarge, exchange
+from published_api.backend_client import BackendHungUp, KeptConnections, Reply, ResponseTooLarge, exchange
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
 from published_api.sandbox.probe import sandbox_support
-from published_api.threads import in_thread
+from published_api.threads import ON_SERVER_POOLS, in_thread
 from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
 MONITOR_SECONDS = 0.5
-_swept = False
+_swept: Path | None = None  # the root this process has prepared
 
 
 def runtime_root() -> Path:
     """This instance's runtime directory; the first call in a process removes what dead processes left there."""
     global _swept
     root = Path(settings.STAGE_BACKEND_RUNTIME_DIR)
-    root.mkdir(mode=0o711, parents=True, exist_ok=True)
-    if not _swept:
-        _swept = True
+    if _swept != root:
+        _swept = root
+        root.mkdir(mode=0o711, parents=True, exist_ok=True)
         root.chmod(0o711)  # the sandbox user passes through (to its own directory), and lists nothing
         for leftover in root.glob("p*-*"):
             owner = leftover.name[1:].split("-", 1)[0]
@@ -115,6 +115,7 @@ class BackendProcess:
         self.inflight = 0
         self.last_used = self.last_busy = time.monotonic()
         self.idle_cpu_ms = 0.0
+        self._kept: KeptConnections | None = None
         self._cpu_seen_ns = 0
         self._wait_ready()
 
@@ -187,28 +188,22 @@ class BackendProcess:
 
     async def forward_async(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
         """Send one request; past the deadline SIGKILL the process (504); cap the response size (413)."""
-        deadline = settings.STAGE_BACKEND_DEADLINE_SECONDS
+        deadline, max_bytes = settings.STAGE_BACKEND_DEADLINE_SECONDS, settings.STAGE_BACKEND_MAX_RESPONSE_BYTES
         self.inflight += 1
         self.last_busy = time.monotonic()
         try:
+            request = {"method": method, "target": path, "headers": headers, "body": body}
             async with asyncio.timeout(deadline):
-                return await exchange(
-                    self.serve_path,
-                    method=method,
-                    target=path,
-                    headers=headers,
-                    body=body,
-                    max_bytes=settings.STAGE_BACKEND_MAX_RESPONSE_BYTES,
-                )
+                if ON_SERVER_POOLS.get():  # one event loop for the life of the process: keep connections
+                    return await self._kept_connections().exchange(**request, max_bytes=max_bytes)
+                return await exchange(self.serve_path, **request, max_bytes=max_bytes)
         except TimeoutError:
             logger.warning("backend %s: deadline of %ss exceeded, killing it", self.caller.app_sid, deadline)
             SANDBOX_KILLS.labels("deadline").inc()
             await asyncio.to_thread(self.kill)
             raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
         except ResponseTooLarge:
-            raise BackendTooLarge(
-                f"The backend's response exceeds {settings.STAGE_BACKEND_MAX_RESPONSE_BYTES} bytes."
-            ) from None
+            raise BackendTooLarge(f"The backend's response exceeds {max_bytes} bytes.") from None
         except (OSError, BackendHungUp):
             await asyncio.to_thread(self._wait_briefly)
             if not self.alive():
@@ -218,6 +213,11 @@ class BackendProcess:
         finally:
             self.inflight -= 1
             self.last_used = self.last_busy = time.monotonic()
+
+    def _kept_connections(self) -> KeptConnections:
+        if self._kept is None:
+            self._kept = KeptConnections(self.serve_path)
+        return self._kept
 
     def _wait_briefly(self) -> None:
         """Let a dying process finish dying, so the next request starts a new one."""

@@ -1,9 +1,8 @@
-"""Compiled backends are cached per (app sid, session id, lastDeployedAt, updatedAt): a deploy, promote or
-rollback made anywhere is served by every web process on its next request. Two real gunicorn processes."""
+"""A deploy, promote or rollback made anywhere is served by every web process on its next request: two instances
+of the production profile (`make serve`), each with its own runtime directory and its own copy of what each app
+serves (kept while the app's generation counter in Redis has not moved), on one database and one Redis."""
 
-import shutil
-import subprocess
-import sys
+import contextlib
 import tempfile
 import time
 
@@ -11,68 +10,37 @@ import httpx
 import pytest
 from django.core.cache import cache
 
-from bench.harness import free_port
+from bench.harness import serve
 from published_api.compiler import _cache_key
 from published_api.tasks import compile_backend
 from stage.services.apps import channel_promote, channel_rollback
 from stage.services.keys import apikey_create
 from tests.published_api.apps import deploy, publish
-from tests.worker import ROOT, worker_environment
+from tests.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 class WebProcess:
-    def __init__(self, runtime_dir, log_path):
-        self.port = free_port()
-        env = {**worker_environment(), "STAGE_BACKEND_RUNTIME_DIR": str(runtime_dir)}
-        self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                "1",
-                "--threads",
-                "4",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/api/health", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"web process did not start: {log_path.read_text()}")
+    def __init__(self, base: str):
+        self.base = base
 
     def get(self, path: str, **headers) -> httpx.Response:
-        return httpx.get(f"http://127.0.0.1:{self.port}{path}", headers=headers, timeout=15)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.log.close()
+        return httpx.get(f"{self.base}{path}", headers=headers, timeout=15)
 
 
 @pytest.fixture
 def two_web_processes(transactional_db, tmp_path):
-    # Unix socket paths are short (108 bytes), so the runtime directories are too.
-    runtime_dirs = [tempfile.mkdtemp(prefix="sb-", dir="/tmp") for _ in (1, 2)]
-    processes = [WebProcess(runtime_dirs[i], tmp_path / f"web{i}.log") for i in (0, 1)]
-    yield processes
-    for process in processes:
-        process.stop()
-    for path in runtime_dirs:
-        shutil.rmtree(path, ignore_errors=True)
+    env = worker_environment()
+    with contextlib.ExitStack() as stack:
+        processes = []
+        for index in (0, 1):
+            # Unix socket paths are short (108 bytes), so the runtime directories are too.
+            runtime = stack.enter_context(tempfile.TemporaryDirectory(prefix="sb-", dir="/tmp"))
+            extra = {**env, "STAGE_BACKEND_RUNTIME_DIR": runtime}
+            base = stack.enter_context(serve(workers=1, extra_env=extra, log=tmp_path / f"web{index}.log"))
+            processes.append(WebProcess(base))
+        yield processes
 
 
 def test_deploy_promote_and_rollback_reach_every_web_process(two_web_processes, user):

@@ -229,7 +229,21 @@ def test_the_runtime_directory_is_this_instances_and_loses_what_dead_processes_l
     dead.wait()
     (tmp_path / "rt" / f"p{dead.pid}-abcd").mkdir(parents=True)
     (tmp_path / "rt" / f"p{os.getpid()}-live").mkdir()
-    runtime._swept = False
+    runtime._swept = None
     root = runtime_root()
     assert sorted(p.name for p in root.iterdir()) == [f"p{os.getpid()}-live"]
     assert oct(root.stat().st_mode & 0o777) == "0o711"
+
+
+def test_a_backend_outlives_the_thread_that_started_it(client, user, backend_runtime):
+    # given a backend started from a thread that then ends, as a request's thread does on a server
+    app = publish(user, HEALTH)
+    thread, result = _in_background(lambda: client.get(f"/stage/{app.sid}/api/health"))
+    thread.join(30)
+    assert result["response"].status_code == 200
+    (process,) = backend_runtime.processes()
+    # then it is still there (bubblewrap's --die-with-parent follows the forking thread, not the process)
+    time.sleep(0.5)
+    assert process.alive()
+    assert client.get(f"/stage/{app.sid}/api/health").status_code == 200
+    assert backend_runtime.processes() == [process]
