@@ -120,7 +120,7 @@ else:
         "max_size": env.int("STAGE_DB_POOL_SIZE", default=16),
         "timeout": env.float("STAGE_DB_POOL_TIMEOUT", default=3.0),
         "max_idle": 60,
-    }
+    }  # CONN_HEALTH_CHECKS (above) makes Django check each connection as it leaves the pool
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
