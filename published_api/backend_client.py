@@ -1,4 +1,4 @@
-"""HTTP/1.1 exchanges with a backend over its Unix socket, in asyncio, parsed by h11.
+"""HTTP/1.1 exchanges with a backend over its Unix socket, in asyncio; answers parsed by httptools (C, as uvicorn).
 
 Async so that a request waiting on a slow backend holds a socket, not a worker: the gateway serves every other
 request meanwhile. Under the ASGI server (one event loop for the life of the process) connections are kept alive
@@ -7,12 +7,13 @@ event loop of its own) each exchange has a connection of its own. The caller set
 """
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import h11
+import httptools
 
 READ_BYTES = 256 * 1024
 MAX_IDLE = 16
+_FORBIDDEN = {"\r", "\n", "\0"}
 
 
 @dataclass
@@ -34,77 +35,86 @@ class BackendHungUp(Exception):
         self.answered = answered  # whether any of an answer had arrived (then the request must not be re-sent)
 
 
-class _Stream:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        self.reader, self.writer = reader, writer
-        self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=64 * 1024)
+@dataclass
+class _Answer:
+    """httptools' callbacks, collecting one response."""
 
-    @classmethod
-    async def open(cls, socket_path: str) -> "_Stream":
-        return cls(*await asyncio.open_unix_connection(socket_path, limit=READ_BYTES))
+    max_bytes: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+    started: bool = False
+    complete: bool = False
 
-    def close(self) -> None:
-        self.writer.close()
+    def on_message_begin(self) -> None:
+        self.started = True
 
-    def reusable(self) -> bool:
-        if self.http.our_state is h11.DONE and self.http.their_state is h11.DONE:
-            self.http.start_next_cycle()
-            return True
-        return False
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
+
+    def on_headers_complete(self) -> None:
+        declared = next((v for n, v in self.headers if n == "content-length"), "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise ResponseTooLarge
+
+    def on_body(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise ResponseTooLarge
+        self.chunks.append(data)
+
+    def on_message_complete(self) -> None:
+        self.complete = True
 
 
-def _request_bytes(stream: _Stream, method: str, target: str, headers, body: bytes, keep_alive: bool) -> bytes:
-    names = {name.lower() for name, _ in headers}
-    headers = [*headers, ("content-length", str(len(body)))]
-    if not keep_alive:
-        headers.append(("connection", "close"))
+def request_bytes(method: str, target: str, headers: list[tuple[str, str]], body: bytes, *, keep_alive: bool):
+    """The request on the wire. Header names and values come from a request the server has already parsed; a CR,
+    LF or NUL in any of them is refused all the same (no header may be smuggled into the backend's request)."""
+    lines = [f"{method} {target} HTTP/1.1"]
+    names = set()
+    for name, value in headers:
+        if _FORBIDDEN & set(name) or _FORBIDDEN & set(value):
+            raise ValueError(f"header {name!r} holds a line break or NUL")
+        names.add(name.lower())
+        lines.append(f"{name}: {value}")
     if "host" not in names:
-        headers.append(("host", "backend"))
-    http = stream.http
-    return (
-        http.send(h11.Request(method=method, target=target, headers=headers))
-        + (http.send(h11.Data(data=body)) if body else b"")
-        + http.send(h11.EndOfMessage())
-    )
+        lines.append("host: backend")
+    lines.append(f"content-length: {len(body)}")
+    if not keep_alive:
+        lines.append("connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-async def _round_trip(stream: _Stream, request: bytes, max_bytes: int) -> Reply:
-    stream.writer.write(request)
-    await stream.writer.drain()
-    status, headers, chunks, size, http = 0, [], [], 0, stream.http
-    while True:
+async def _round_trip(reader, writer, request: bytes, max_bytes: int) -> tuple[Reply, bool]:
+    """Send, then read one whole answer; (reply, whether the connection may carry another request)."""
+    writer.write(request)
+    await writer.drain()
+    answer = _Answer(max_bytes)
+    parser = httptools.HttpResponseParser(answer)
+    while not answer.complete:
+        data = await reader.read(READ_BYTES)
+        if not data:
+            raise BackendHungUp("closed before answering", answered=answer.started)
         try:
-            event = http.next_event()
-        except h11.RemoteProtocolError as exc:
-            raise BackendHungUp(str(exc), answered=bool(status)) from None
-        if event is h11.NEED_DATA:
-            http.receive_data(await stream.reader.read(READ_BYTES))
-        elif isinstance(event, h11.Response):
-            status = event.status_code
-            headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers]
-            declared = next((v for n, v in headers if n == "content-length"), "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise ResponseTooLarge
-        elif isinstance(event, h11.Data):
-            size += len(event.data)
-            if size > max_bytes:
-                raise ResponseTooLarge
-            chunks.append(event.data)
-        elif isinstance(event, h11.EndOfMessage):
-            return Reply(status, headers, b"".join(chunks))
-        elif isinstance(event, h11.ConnectionClosed):
-            raise BackendHungUp("closed before answering", answered=bool(status))
+            parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            if isinstance(exc.__cause__, ResponseTooLarge) or isinstance(exc.__context__, ResponseTooLarge):
+                raise ResponseTooLarge from None
+            raise BackendHungUp(f"not HTTP: {exc}", answered=True) from None
+    reply = Reply(parser.get_status_code(), answer.headers, b"".join(answer.chunks))
+    return reply, parser.should_keep_alive()
 
 
 async def exchange(
     socket_path: str, *, method: str, target: str, headers: list[tuple[str, str]], body: bytes, max_bytes: int
 ) -> Reply:
     """One request on a connection of its own; ResponseTooLarge past `max_bytes`."""
-    stream = await _Stream.open(socket_path)
+    reader, writer = await asyncio.open_unix_connection(socket_path, limit=READ_BYTES)
     try:
-        return await _round_trip(stream, _request_bytes(stream, method, target, headers, body, False), max_bytes)
+        request = request_bytes(method, target, headers, body, keep_alive=False)
+        return (await _round_trip(reader, writer, request, max_bytes))[0]
     finally:
-        stream.close()
+        writer.close()
 
 
 class KeptConnections:
@@ -112,30 +122,32 @@ class KeptConnections:
 
     def __init__(self, socket_path: str):
         self.socket_path = socket_path
-        self.idle: list[_Stream] = []
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def exchange(
         self, *, method: str, target: str, headers: list[tuple[str, str]], body: bytes, max_bytes: int
     ) -> Reply:
         """One request on a kept connection (a fresh one when none is idle, or when a kept one turns out to have
         been closed before any of the answer arrived)."""
+        request = request_bytes(method, target, headers, body, keep_alive=True)
         while True:
             reused = bool(self.idle)
-            stream = self.idle.pop() if reused else await _Stream.open(self.socket_path)
+            if reused:
+                reader, writer = self.idle.pop()
+            else:
+                reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_BYTES)
             try:
-                reply = await _round_trip(
-                    stream, _request_bytes(stream, method, target, headers, body, True), max_bytes
-                )
+                reply, keep = await _round_trip(reader, writer, request, max_bytes)
             except (OSError, BackendHungUp) as exc:
-                stream.close()
+                writer.close()
                 if reused and not getattr(exc, "answered", False):
                     continue  # the backend had closed this idle connection: try another
                 raise
             except BaseException:
-                stream.close()
+                writer.close()
                 raise
-            if len(self.idle) < MAX_IDLE and stream.reusable():
-                self.idle.append(stream)
+            if keep and len(self.idle) < MAX_IDLE:
+                self.idle.append((reader, writer))
             else:
-                stream.close()
+                writer.close()
             return reply

@@ -33,6 +33,7 @@ from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
 from published_api.sandbox.probe import sandbox_support
 from published_api.threads import ON_SERVER_POOLS, in_thread
+from stage.errors import ValidationFailed
 from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
@@ -204,6 +205,8 @@ class BackendProcess:
             raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
         except ResponseTooLarge:
             raise BackendTooLarge(f"The backend's response exceeds {max_bytes} bytes.") from None
+        except ValueError as exc:  # a header that would break the request line: never forwarded
+            raise ValidationFailed(str(exc)) from None
         except (OSError, BackendHungUp):
             await asyncio.to_thread(self._wait_briefly)
             if not self.alive():
@@ -247,8 +250,8 @@ class Supervisor:
             path = bundle()
             process = BackendProcess(key=key, bundle=path, caller=caller)
             self._slots[slot] = process
-        if current is not None:
-            current.kill()
+        if current is not None:  # the replaced process goes in the background: not on this request's time
+            threading.Thread(target=current.kill, name="backend-retire", daemon=True).start()
         return process
 
     def ready(self, *, slot: tuple[str, str], key: tuple) -> "BackendProcess | None":
