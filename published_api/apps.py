@@ -1,3 +1,7 @@
+import os
+import signal
+import threading
+
 from django.apps import AppConfig
 
 
@@ -6,3 +10,24 @@ class PublishedApiConfig(AppConfig):
 
     def ready(self):
         from published_api.sandbox import checks  # noqa: F401  (registers the sandbox system check)
+
+        _stop_backends_on_sigterm()
+
+
+def _stop_backends_on_sigterm() -> None:
+    """A process nothing else handles SIGTERM for (the development server) stops its backends first, then
+    terminates as it would have. Servers with handlers of their own (gunicorn, uvicorn, Celery) exit cleanly on
+    SIGTERM already, and the supervisor's exit hook stops the backends then."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def stop(signum, frame):
+        from published_api.runtime import supervisor
+
+        supervisor.stop_all()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)

@@ -1,0 +1,48 @@
+"""A development server stopped with SIGTERM takes its backends, their cgroups and their directories with it."""
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bench.harness import ROOT, free_port
+from published_api.sandbox.cgroups import pid_alive
+from published_api.sandbox.probe import sandbox_support
+from tests.published_api.apps import HEALTH, publish
+from tests.waiting import wait_for
+from tests.worker import worker_environment
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_sigterm_stops_the_backends_and_removes_their_cgroups_and_directories(user, tmp_path):
+    app = publish(user, HEALTH)
+    runtime = Path("/tmp") / f"sbt-{free_port()}"
+    env = {**worker_environment(), "STAGE_BACKEND_RUNTIME_DIR": str(runtime)}
+    port = free_port()
+    log = open(tmp_path / "runserver.log", "wb")  # noqa: SIM115  (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: httpx.get(f"{base}/api/health", timeout=1).status_code == 200, ignore=(httpx.HTTPError,))
+        assert httpx.get(f"{base}/stage/{app.sid}/api/health", timeout=30).json() == {"status": "ok"}
+        (run_dir,) = runtime.glob(f"p{server.pid}-*")
+        (cgroup,) = sandbox_support().cgroups.parents["pids"].glob(f"{server.pid}-*")
+        sandboxed = [int(pid) for pid in (cgroup / "cgroup.procs").read_text().split()]
+        assert sandboxed, "the backend runs"
+        # when the server is told to stop
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == -signal.SIGTERM  # it still ends as SIGTERM ends a process
+        # then its backend, its cgroup and its directory are gone
+        wait_for(lambda: not any(pid_alive(pid) for pid in sandboxed), timeout=5)
+        assert not run_dir.exists() and not cgroup.exists()
+    finally:
+        if server.poll() is None:
+            server.kill()
+        log.close()
