@@ -91,11 +91,24 @@ def sandbox_socket(runtime_dir: str, tag: str) -> str:
     raise RuntimeError(f"no sandbox answers with tag {tag}")
 
 
+def _runs_deno(group: Path) -> bool:
+    """A sandbox, not a spare waiting for its next start (bubblewrap has not run the program in a spare)."""
+    for pid in (group / "cgroup.procs").read_text().split():
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/usr/bin/deno"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def sandbox_memory_mib() -> list[float]:
     """What each sandbox's memory cgroup counts now (v1 or v2), in MiB."""
     sizes = []
     for parent in (Path("/sys/fs/cgroup/memory/stage"), Path("/sys/fs/cgroup/stage")):
-        for group in parent.glob("*-app_*"):
+        for group in parent.glob("*-*"):
+            if not group.is_dir() or not _runs_deno(group):
+                continue
             for name in ("memory.usage_in_bytes", "memory.current"):
                 if (group / name).exists():
                     sizes.append(int((group / name).read_text()) / (1 << 20))

@@ -30,7 +30,7 @@ from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
-from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket
+from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket, spares
 from published_api.sandbox.probe import sandbox_support
 from published_api.threads import ON_SERVER_POOLS, in_thread
 from stage.errors import ValidationFailed
@@ -96,6 +96,7 @@ class BackendProcess:
             "--no-npm",
             "--no-config",
             "--no-lock",
+            "--no-code-cache",  # a fresh DENO_DIR every start: writing V8's cache would only slow the start
             f"--allow-net=unix:{serve},unix:{bridge}",
             f"--allow-read={serve},{bridge}",
             f"--allow-write={serve},{bridge}",
@@ -269,6 +270,7 @@ class Supervisor:
             processes, self._slots = list(self._slots.values()), {}
         for process in processes:
             process.kill()
+        spares.discard()
 
     def processes(self) -> list[BackendProcess]:
         return list(self._slots.values())

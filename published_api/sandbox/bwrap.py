@@ -38,10 +38,17 @@ def shared_libraries(program: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def sandbox_command(
-    *, program: str, args: list[str], inputs: dict[str, str], run_dir: str, seccomp_fd: int | None = None
-) -> list[str]:
-    """bwrap ... <program> <args>: `inputs` maps host paths to paths inside (read-only); `run_dir` is /run/stage."""
+def mount_options(*, inputs: dict[str, str], run_dir: str) -> list[str]:
+    """What differs between sandboxes of one program: `inputs` maps host paths to paths inside (read-only);
+    `run_dir` is /run/stage."""
+    options = []
+    for host_path, inside in inputs.items():
+        options += ["--ro-bind", host_path, inside]
+    return [*options, "--bind", run_dir, RUN_DIR, "--chdir", "/"]
+
+
+def sandbox_command(*, program: str, args: list[str], mounts: list[str], seccomp_fd: int | None = None) -> list[str]:
+    """bwrap ... <program> <args>, with `mounts` (mount_options(), or `--args FD` to read them later)."""
     inside_program = f"/usr/bin/{Path(program).name}"
     command = [
         bwrap_path() or "bwrap",
@@ -76,9 +83,7 @@ def sandbox_command(
     ]
     for library in shared_libraries(program):
         command += ["--ro-bind", library, library]
-    for host_path, inside in inputs.items():
-        command += ["--ro-bind", host_path, inside]
-    command += ["--bind", run_dir, RUN_DIR, "--chdir", "/"]
+    command += mounts
     if seccomp_fd is not None:
         command += ["--seccomp", str(seccomp_fd)]
     return [*command, inside_program, *args]

@@ -1,7 +1,7 @@
 """Kernel limits for one sandbox: memory (all of it: heap, ArrayBuffers, WebAssembly, Workers, tmpfs), process
 and thread count, and CPU (a fair share and a ceiling), in a cgroup of its own; cgroup v2 or v1.
 
-The sandbox's first process moves itself in before it execs anything else (stage/runtime.py starts it through
+The sandbox's first process moves itself in before it execs anything else (spare.py starts it through
 `sh -c 'echo $$ > cgroup.procs ...; exec ...'`), so nothing it starts runs outside its limits even for an
 instant. Memory beyond the limit is met by the kernel's OOM killer inside the cgroup; the platform reads the
 cgroup to report it and to measure CPU.
@@ -37,6 +37,10 @@ class Cgroup:
     def __init__(self, dirs: dict[str, Path], version: int):
         self.dirs = dirs
         self.version = version
+
+    @property
+    def name(self) -> str:
+        return next(iter(self.dirs.values())).name
 
     @property
     def procs_files(self) -> list[Path]:

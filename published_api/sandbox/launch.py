@@ -3,28 +3,25 @@
 The order matters. A root-owned shell writes its own pid into the sandbox's cgroups, then execs setpriv, which
 drops to the sandbox user, which execs bubblewrap, which builds the namespaces and execs the program under the
 seccomp filter. Everything the program ever starts is inside every limit from its first instruction, and the
-host sees no sandboxed process as root.
+host sees no sandboxed process as root. All of that up to bubblewrap's mounts is done ahead, by a spare
+(spare.py), so a start pays only for the namespaces and the program's own boot.
 """
 
+import logging
 import os
-import secrets
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
-from published_api.sandbox import seccomp
-from published_api.sandbox.bwrap import sandbox_command
+from published_api.sandbox.bwrap import mount_options
 from published_api.sandbox.cgroups import Cgroup, Limits
 from published_api.sandbox.probe import sandbox_support
+from published_api.sandbox.spare import Recipe, Spare, SpareKeeper
 
-# $1 = how many cgroup.procs files follow; the shell moves itself into each, then execs the rest.
-_ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"'
-
-
-_LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-launcher")
+logger = logging.getLogger(__name__)
+spares = SpareKeeper()
 
 
 @dataclass
@@ -69,41 +66,23 @@ def launch(*, program: str, args: list[str], inputs: dict[str, str], run_dir: Pa
     them and STAGE_REQUIRE_SANDBOX is off) the program runs on the host and sees host paths.
     """
     support = sandbox_support()
-    read_fd = None
-    if support.namespaces:
-        if support.seccomp:
-            read_fd, write_fd = os.pipe()
-            os.write(write_fd, seccomp.deny_list_program())
-            os.close(write_fd)
-        command = sandbox_command(program=program, args=args, inputs=inputs, run_dir=str(run_dir), seccomp_fd=read_fd)
-    else:
-        command = [program, *args]
-    if support.user is not None and os.geteuid() == 0:
-        user, group = support.user
-        command = ["setpriv", f"--reuid={user}", f"--regid={group}", "--clear-groups", "--", *command]
-    cgroup = None
-    if support.cgroups is not None:
-        cgroup = support.cgroups.create(f"{os.getpid()}-{name}-{secrets.token_hex(3)}", limits())
-        procs = [str(path) for path in cgroup.procs_files]
-        command = ["/bin/sh", "-c", _ENTER_CGROUPS, "sh", str(len(procs)), *procs, *command]
-    try:
-        # Started from one long-lived thread: --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that
-        # forked bubblewrap ends, and requests run on threads that come and go.
-        proc = _LAUNCHER.submit(
-            subprocess.Popen,
-            command,
-            stdin=subprocess.PIPE,  # closed when the web process dies; the harness exits on EOF
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "DENO_DIR": str(run_dir / "deno")},
-            start_new_session=True,  # its own session and process group: the bridge knows its peers by it
-            pass_fds=(read_fd,) if read_fd is not None else (),
-        ).result()
-    except OSError:
-        if cgroup is not None:
-            cgroup.remove()
-        raise
-    finally:
-        if read_fd is not None:
-            os.close(read_fd)
-    return Launched(proc=proc, cgroup=cgroup, sandboxed=support.namespaces)
+    user = support.user if support.user is not None and os.geteuid() == 0 else None
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    if not support.namespaces:
+        env["DENO_DIR"] = str(run_dir / "deno")  # inside namespaces, bubblewrap sets the sandbox's own
+    recipe = Recipe(
+        program=program,
+        args=tuple(args),
+        limits=limits(),
+        user=user,
+        cgroups=support.cgroups,
+        namespaces=support.namespaces,
+        seccomp=support.seccomp,
+        env=tuple(sorted(env.items())),
+    )
+    # Without namespaces the program starts at once, with this run directory's paths in its arguments: no spare.
+    spare = spares.take(recipe) if support.namespaces else Spare.start(recipe).result()
+    proc = spare.use(mount_options(inputs=inputs, run_dir=str(run_dir)))
+    cgroup_name = spare.cgroup.name if spare.cgroup is not None else None
+    logger.info("sandbox for %s: pid %s, cgroup %s", name, proc.pid, cgroup_name)
+    return Launched(proc=proc, cgroup=spare.cgroup, sandboxed=support.namespaces)

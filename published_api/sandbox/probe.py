@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from published_api.sandbox import seccomp
-from published_api.sandbox.bwrap import bwrap_path, sandbox_command
+from published_api.sandbox.bwrap import bwrap_path, mount_options, sandbox_command
 from published_api.sandbox.cgroups import Hierarchy, Limits, find_hierarchy
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _namespaces_work(user: tuple[int, int] | None) -> str:
     with tempfile.TemporaryDirectory(prefix="stage-probe-") as run_dir:
         if user is not None and os.geteuid() == 0:
             os.chown(run_dir, *user)
-        command = sandbox_command(program=true, args=[], inputs={}, run_dir=run_dir)
+        command = sandbox_command(program=true, args=[], mounts=mount_options(inputs={}, run_dir=run_dir))
         if user is not None and os.geteuid() == 0:
             command = ["setpriv", f"--reuid={user[0]}", f"--regid={user[1]}", "--clear-groups", "--", *command]
         try:

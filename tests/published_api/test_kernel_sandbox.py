@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from published_api.runtime import runtime_root
 from published_api.sandbox import probe as sandbox_probe
-from published_api.sandbox.launch import launch, prepare_run_dir
+from published_api.sandbox.launch import launch, prepare_run_dir, spares
 from tests.published_api.apps import HEALTH, publish
 from tests.published_api.test_sandbox import _in_background
 
@@ -94,6 +94,36 @@ def test_no_backend_process_runs_as_root_as_the_host_sees_it(client, user, backe
         assert uids.split()[1:] == [str((os.getuid() and os.getuid()) or 65534)] * 4, (pid, uids)
     (deno,) = [pid for pid in pids if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/usr/bin/deno\0")]
     assert CHECKOUT.encode() not in Path(f"/proc/{deno}/cmdline").read_bytes()
+
+
+def _memory_limit(cgroup) -> int:
+    name = "memory.max" if cgroup.version == 2 else "memory.limit_in_bytes"
+    return int((cgroup.dirs["memory"] / name).read_text())
+
+
+def test_a_spare_waits_unprivileged_in_its_cgroup_and_never_serves_other_limits(
+    client, user, backend_runtime, settings
+):
+    # given a backend started: a spare sandbox is made ready for the next start
+    first = publish(user, HEALTH, name="first")
+    assert client.get(f"/stage/{first.sid}/api/health").status_code == 200
+    spare = spares.waiting()
+    assert spare is not None and spare.proc.poll() is None
+    # it waits inside its cgroup, with the sandbox's limits, as the sandbox user, and runs no program yet
+    assert _memory_limit(spare.cgroup) == settings.STAGE_BACKEND_MEMORY_MB << 20
+    waiting = spare.cgroup.pids()
+    assert waiting
+    for pid in waiting:
+        assert Path(f"/proc/{pid}/status").read_text().split("Uid:")[1].split()[0] != "0"
+        assert not Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/usr/bin/deno")
+    # when the limits change, the next backend gets a sandbox made with the new ones, and the old spare is gone
+    settings.STAGE_BACKEND_MEMORY_MB = 200
+    second = publish(user, HEALTH, name="second")
+    assert client.get(f"/stage/{second.sid}/api/health").status_code == 200
+    process = next(p for p in backend_runtime.processes() if p.caller.app_sid == second.sid)
+    assert _memory_limit(process.cgroup) == 200 << 20
+    assert not any(path.exists() for path in spare.cgroup.dirs.values())
+    assert spare.proc.poll() is not None
 
 
 BOMBS = {
