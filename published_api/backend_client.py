@@ -45,6 +45,8 @@ class _Answer:
     size: int = 0
     started: bool = False
     complete: bool = False
+    keep_alive: bool = False
+    parser: "httptools.HttpResponseParser | None" = None  # set once made: asked about keep-alive while it knows
 
     def on_message_begin(self) -> None:
         self.started = True
@@ -65,6 +67,8 @@ class _Answer:
 
     def on_message_complete(self) -> None:
         self.complete = True
+        # Only now: once the callback returns, the parser is reset for the next message and says False.
+        self.keep_alive = self.parser.should_keep_alive()
 
 
 def request_bytes(method: str, target: str, headers: list[tuple[str, str]], body: bytes, *, keep_alive: bool):
@@ -90,7 +94,7 @@ async def _round_trip(reader, writer, request: bytes, max_bytes: int) -> tuple[R
     writer.write(request)
     await writer.drain()
     answer = _Answer(max_bytes)
-    parser = httptools.HttpResponseParser(answer)
+    parser = answer.parser = httptools.HttpResponseParser(answer)
     while not answer.complete:
         data = await reader.read(READ_BYTES)
         if not data:
@@ -102,7 +106,7 @@ async def _round_trip(reader, writer, request: bytes, max_bytes: int) -> tuple[R
                 raise ResponseTooLarge from None
             raise BackendHungUp(f"not HTTP: {exc}", answered=True) from None
     reply = Reply(parser.get_status_code(), answer.headers, b"".join(answer.chunks))
-    return reply, parser.should_keep_alive()
+    return reply, answer.keep_alive
 
 
 async def exchange(
