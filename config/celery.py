@@ -19,7 +19,7 @@ class RequeueStuckOnConnect(bootsteps.StartStopStep):
     requires = {"celery.worker.consumer.tasks:Tasks"}
 
     def start(self, consumer):
-        from stage.queue import requeue_on_broker_connect
+        from core.outbox import requeue_on_broker_connect
 
         requeue_on_broker_connect()
 
@@ -37,7 +37,7 @@ class SendOutboxPeriodically(bootsteps.StartStopStep):
     def start(self, consumer):
         from django.conf import settings
 
-        from stage.queue import sweep_outbox
+        from core.outbox import sweep_outbox
 
         self.timer_entry = consumer.timer.call_repeatedly(settings.STAGE_UNSENT_SWEEP_SECONDS, sweep_outbox)
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "core",
     "stage",
     "published_api",
     "published_api.compute",
@@ -45,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Tenant traffic (app origins, the gateway) is answered here, before sessions, CSRF or auth can see it.
     "stage.origins.middleware.TenantRoutesMiddleware",
-    "stage.csp.ContentSecurityPolicyMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,7 +151,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # A worker rides out a broker outage of any length: it keeps reconnecting, then sends what was left queued.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# How often each worker sends the tasks a web process could not send (stage.queue.send_unsent).
+# How often each worker sends the tasks a web process could not send (core.outbox.send_unsent).
 STAGE_UNSENT_SWEEP_SECONDS = env.float("STAGE_UNSENT_SWEEP_SECONDS", default=30)
 
 # --- Auth ----------------------------------------------------------------------------------------------
@@ -165,11 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- API -----------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["stage.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["stage.api.envelope.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["stage.api.parsers.StrictJSONParser"],
-    "EXCEPTION_HANDLER": "stage.api.envelope.envelope_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["core.api.envelope.EnvelopeJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "core.api.envelope.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -182,7 +183,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "stage.api.envelope.envelope_schema_hook",
+        "core.api.envelope.envelope_schema_hook",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -272,7 +273,7 @@ STAGE_BACKEND_MAX_RESPONSE_BYTES = env.int("STAGE_BACKEND_MAX_RESPONSE_BYTES", d
 
 # Requests per API key, counted on the shared cache across every web process ("600/min", "10/s"; "off" disables).
 STAGE_RATE_LIMIT_PER_KEY = env("STAGE_RATE_LIMIT_PER_KEY", default="600/min")
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["stage.api.throttling.ApiKeyRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.api.throttling.ApiKeyRateThrottle"]
 # Per published app, same syntax: gateway requests, outbound fetches, inference tokens, workflow runs.
 STAGE_APP_LIMITS = {
     "backend_requests": env("STAGE_APP_LIMIT_BACKEND_REQUESTS", default="6000/min"),
@@ -287,8 +288,8 @@ STAGE_SESSION_LIMITS = {
 
 # --- Production profile (issue 9) ----------------------------------------------------------------------
 
-# Request ids, JSON logs and Prometheus metrics (stage/observability.py); the middleware runs first to time everything.
-MIDDLEWARE.insert(0, "stage.observability.ObservabilityMiddleware")
+# Request ids, JSON logs and Prometheus metrics (core/observability.py); the middleware runs first to time everything.
+MIDDLEWARE.insert(0, "core.observability.ObservabilityMiddleware")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto; plain-HTTP loopback setups turn the redirect off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -345,9 +346,9 @@ OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = env.str("OPENAI_DEFAULT_MODEL", default="gpt-4o-mini")
 STAGE_INFERENCE_TIMEOUT_SECONDS = env.float("STAGE_INFERENCE_TIMEOUT_SECONDS", default=60.0)
 # Issue 9: every line carries the request id; JSON lines in production (LOG_FORMAT).
-LOGGING["filters"] = {"request_id": {"()": "stage.observability.RequestIdFilter"}}
+LOGGING["filters"] = {"request_id": {"()": "core.observability.RequestIdFilter"}}
 LOGGING["formatters"] = {
-    "json": {"()": "stage.observability.JsonFormatter"},
+    "json": {"()": "core.observability.JsonFormatter"},
     "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
 }
 LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})

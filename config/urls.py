@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from stage import observability
-from stage.api import errors as api_errors
-from stage.api.health import health
+from core import observability
+from core.api import errors as api_errors
+from core.api.health import health
 from stage.convex import views as convex
 
 urlpatterns = [
@@ -26,6 +26,6 @@ urlpatterns = [
     re_path(r"^api/", api_errors.not_found),
 ]
 
-handler400 = "stage.api.errors.bad_request"
-handler404 = "stage.api.errors.not_found"
-handler500 = "stage.api.errors.server_error"
+handler400 = "core.api.errors.bad_request"
+handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"

@@ -17,10 +17,10 @@ import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.cache import cache
 
+from core.limits import app_quota, app_quota_name, app_window, limit_reached
 from published_api.selectors import BackendTarget, backend_target
 from published_api.threads import ON_SERVER_POOLS, in_thread
 from stage.generations import generation_key
-from stage.limits import app_quota, app_quota_name, app_window, limit_reached
 from stage.origins.access import preview_caller_check
 
 logger = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpResponseNotFound
 from django.urls import set_urlconf
 
+from core.observability import ObservabilityMiddleware
+from core.security import SecurityMiddleware
 from published_api.threads import ON_SERVER_POOLS
-from stage.observability import ObservabilityMiddleware
 from stage.origins.middleware import TenantRoutesMiddleware
-from stage.security import SecurityMiddleware
 
 
 async def _not_backend_traffic(request):

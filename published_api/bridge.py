@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from published_api.egress import egress_fetch
-from stage.errors import StageError
-from stage.limits import app_quota
+from core.egress import egress_fetch
+from core.errors import StageError
+from core.limits import app_quota
 
 logger = logging.getLogger(__name__)
 MAX_LINE = 16 * 1024 * 1024 * 4 // 3 + 64 * 1024  # a base64 request body at the request cap, plus headers

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 
-from stage.errors import PayloadTooLarge, ValidationFailed
+from core.errors import PayloadTooLarge, ValidationFailed
 from stage.origins.access import is_platform_key
 from stage.origins.preview_links import PARAM, cookie_name
 

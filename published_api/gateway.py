@@ -20,6 +20,11 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.encoding import escape_uri_path
 
+from core.api.envelope import error_body
+from core.errors import NotFound, StageError
+from core.ids import is_public_id
+from core.limits import RateLimited
+from core.observability import current_request_id
 from published_api import host_slots
 from published_api.admission import admit_async
 from published_api.answers import inert_answer, own_origin_answer
@@ -27,12 +32,7 @@ from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.forwarding import query_string, read_body, request_headers
 from published_api.runtime import supervisor
-from stage.api.envelope import error_body
-from stage.errors import NotFound, StageError
-from stage.ids import is_public_id
-from stage.limits import RateLimited
 from stage.models import Channel
-from stage.observability import current_request_id
 from stage.origins.access import kept_private
 from stage.origins.names import PREVIEW, VERSION, Origin
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from asgiref.sync import async_to_sync
 from django.conf import settings
 
+from core.errors import ValidationFailed
+from core.observability import SANDBOX_KILLS
 from published_api.backend_client import BackendHungUp, KeptConnections, Reply, ResponseTooLarge, exchange
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
@@ -33,8 +35,6 @@ from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket, spares
 from published_api.sandbox.probe import sandbox_support
 from published_api.threads import ON_SERVER_POOLS, in_thread
-from stage.errors import ValidationFailed
-from stage.observability import SANDBOX_KILLS
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0

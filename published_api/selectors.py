@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from stage.errors import NotFound
+from core.errors import NotFound
 from stage.models import AppVersion
 from stage.selectors.served import Served, served_version
 

@@ -18,7 +18,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
 
-from stage.db import releasing_connection
+from core.db import releasing_connection
 
 ON_SERVER_POOLS: contextvars.ContextVar[bool] = contextvars.ContextVar("stage_gateway_pools", default=False)
 

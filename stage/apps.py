@@ -6,14 +6,10 @@ class StageConfig(AppConfig):
     verbose_name = "Stage"
 
     def ready(self):
-        from django.urls import register_converter
-
-        from stage.ids import PublicIdConverter
-
-        # <id:...>: public ids in URLs, in every urlconf (platform and tenant); a malformed one is no route (404)
-        register_converter(PublicIdConverter, "id")
-        from stage.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
-        from stage.observability import connect_celery_signals
+        from core.outbox import register_queued_work
         from stage.origins import checks  # noqa: F401  (registers the apps-domain system check)
+        from stage.renders.selectors import stuck_renders, stuck_ui_builds
+        from stage.tasks import render_build, version_ui_build
 
-        connect_celery_signals()  # request ids into tasks, task outcomes into metrics
+        register_queued_work("renders", task=render_build, stuck=stuck_renders)
+        register_queued_work("uis", task=version_ui_build, stuck=stuck_ui_builds)

@@ -10,7 +10,7 @@ import logging
 
 from django.db import transaction
 
-from stage.limits import redis_client
+from core.limits import redis_client
 
 logger = logging.getLogger(__name__)
 

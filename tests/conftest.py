@@ -1,11 +1,13 @@
 import signal  # noqa: F401  (re-exported for worker-killing tests)
 
 import pytest
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
 from tests.factories import UserFactory
+from tests.local_server import LocalServer
 from tests.services import require_marked_services
 from tests.worker import WorkerProcess
 
@@ -39,6 +41,28 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     client.raw_key = raw_key
+    return client
+
+
+@pytest.fixture
+def local_server():
+    """A real HTTP server on 127.0.0.1 that answers by path and records every request."""
+    with LocalServer() as server:
+        yield server
+
+
+@pytest.fixture
+def allow_local(settings, local_server):
+    """Let outbound calls reach the local test server, and only it."""
+    settings.STAGE_EGRESS_ALLOW = [f"127.0.0.1:{local_server.port}"]
+    return local_server
+
+
+@pytest.fixture
+def staff(client, db):
+    """The Django test client, logged in as a superuser."""
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    client.force_login(admin)
     return client
 
 

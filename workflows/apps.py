@@ -6,4 +6,10 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Workflows"
 
     def ready(self):
+        from core.outbox import register_queued_work
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
+        from workflows.selectors import stuck_deliveries, stuck_runs
+        from workflows.tasks import deliver_message, run_workflow
+
+        register_queued_work("runs", task=run_workflow, stuck=stuck_runs)
+        register_queued_work("deliveries", task=deliver_message, stuck=stuck_deliveries)

@@ -1,9 +1,9 @@
-"""Outbound HTTP for Slack and webhook deliveries, through the platform's egress policy (published_api.egress)."""
+"""Outbound HTTP for Slack and webhook deliveries, through the platform's egress policy (core.egress)."""
 
 from django.conf import settings
 
-from published_api.egress import EgressRefused, egress_fetch
-from stage.errors import StageError
+from core.egress import EgressRefused, egress_fetch
+from core.errors import StageError
 from workflows.services.delivery import PermanentDeliveryError, TemporaryDeliveryError
 
 

@@ -1,8 +1,8 @@
-"""Workflow errors, on top of stage.errors. Each declares its HTTP status and envelope code."""
+"""Workflow errors, on top of core.errors. Each declares its HTTP status and envelope code."""
 
 from http import HTTPStatus
 
-from stage.errors import StageError, UpstreamUnavailable, ValidationFailed
+from core.errors import StageError, UpstreamUnavailable, ValidationFailed
 
 __all__ = [
     "GoogleNotConfigured",

@@ -1,6 +1,6 @@
 """JSON shapes of runs, steps, channels, registrations, messages and deliveries (camelCase, epoch ms)."""
 
-from stage.timestamps import epoch_ms
+from core.timestamps import epoch_ms
 from workflows.models import CommunicationChannel, Delivery, Message, Registration, Run, StepRun
 
 

@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from stage.errors import NotFound
+from core.errors import NotFound
 from stage.models import App
-from workflows.models import CommunicationChannel, Message, Registration, Run
+from workflows.models import CommunicationChannel, Delivery, Message, Registration, Run
 
 
 def run_get(*, public_id: str, owner) -> Run:
@@ -50,3 +50,14 @@ def registration_list(*, owner, app: App | None = None) -> QuerySet[Registration
 
 def message_list(*, app: App) -> QuerySet[Message]:
     return Message.objects.filter(app=app).select_related("channel", "delivery", "app", "run")
+
+
+def stuck_runs(queued_before, building_before):
+    """Asynchronous runs still queued since before `queued_before` (a run records no building state)."""
+    return Run.objects.filter(status=Run.Status.QUEUED, is_async=True, created_at__lt=queued_before)
+
+
+def stuck_deliveries(queued_before, building_before):
+    """Deliveries never attempted since before `queued_before`: one waiting out a retry's backoff is queued too,
+    and is not stuck."""
+    return Delivery.objects.filter(status=Delivery.Status.QUEUED, attempts=0, updated_at__lt=queued_before)

@@ -5,7 +5,7 @@ import contextlib
 from celery import shared_task
 from django.conf import settings
 
-from stage.errors import StageError
+from core.errors import StageError
 from workflows.models import Run
 from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
 from workflows.services.runs import run_execute

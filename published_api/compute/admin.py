@@ -5,8 +5,8 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from core.admin.readonly import ReadOnlyAdminMixin
 from published_api.compute.models import ComputeDocument
-from stage.admin.readonly import ReadOnlyAdminMixin
 
 
 @admin.register(ComputeDocument)

@@ -6,10 +6,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.envelope import error_response
+from core.api.serializers import StrictCharField, StrictSerializer, validated
 from published_api.compute.services import compute_call
 from stage import selectors
-from stage.api.envelope import error_response
-from stage.api.serializers import StrictCharField, StrictSerializer, validated
 
 
 class ComputeInput(StrictSerializer):

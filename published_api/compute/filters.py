@@ -10,7 +10,7 @@ import re
 
 from psycopg.types.json import Jsonb
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 COMPARISONS = {"eq": "=", "neq": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 MAX_DEPTH = 32

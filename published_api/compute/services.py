@@ -11,13 +11,13 @@ import json
 import re
 from pathlib import Path
 
+from core.errors import NotFound, ValidationFailed
 from published_api.bridge import Caller
 from published_api.compiler import REVISION, _compiler, bundle_dir, bundle_for, compile_error
 from published_api.compute.errors import ComputeError
 from published_api.forwarding import COMPUTE_HEADER
 from published_api.runtime import supervisor
 from published_api.selectors import backend_target
-from stage.errors import NotFound, ValidationFailed
 from stage.models import App, AppVersion, Channel
 from stage.selectors.apps import channel_version, version_files
 

@@ -31,11 +31,11 @@ from django.db import connections
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from core.errors import NotFound, ValidationFailed
 from published_api import host_slots
 from published_api.compute.errors import ComputeBusy, ComputeReadOnly, ComputeTimeout
 from published_api.compute.filters import compile_filter
 from published_api.compute.models import ComputeDocument
-from stage.errors import NotFound, ValidationFailed
 
 logger = logging.getLogger(__name__)
 TABLE = ComputeDocument._meta.db_table

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Sum
 
+from core.admin.readonly import ReadOnlyAdminMixin
 from published_api.inference.models import Provider, Usage
 from published_api.inference.secrets import encrypt
-from stage.admin.readonly import ReadOnlyAdminMixin
 
 
 class ProviderForm(forms.ModelForm):

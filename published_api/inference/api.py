@@ -7,13 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.envelope import error_response
+from core.errors import ValidationFailed
+from core.ids import PUBLIC_ID_PATTERN
 from published_api.inference import calls
 from published_api.inference import serializers as s
 from published_api.inference.services import Who
 from stage import selectors
-from stage.api.envelope import error_response
-from stage.errors import ValidationFailed
-from stage.ids import PUBLIC_ID_PATTERN
 
 SESSION_HEADER = OpenApiParameter(
     "X-Stage-Session",

@@ -2,7 +2,7 @@
 
 from http import HTTPStatus
 
-from stage.errors import StageError
+from core.errors import StageError
 
 
 class InferenceNotConfigured(StageError):

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import openai
 from django.conf import settings
 
+from core.errors import NotFound
 from published_api.inference.errors import InferenceNotConfigured, ModelNotAllowed
 from published_api.inference.models import Provider
-from stage.errors import NotFound
 
 DEFAULT_NAME = "openai"
 

@@ -1,6 +1,6 @@
-"""API keys stored in the database are encrypted (stage.crypto) under their own purpose."""
+"""API keys stored in the database are encrypted (core.crypto) under their own purpose."""
 
-from stage import crypto
+from core import crypto
 
 PURPOSE = "stage-inference-provider-key"
 

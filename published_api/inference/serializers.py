@@ -4,9 +4,9 @@ and documentation of the answers' shapes (built in services.py and selectors.py)
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
+from core.errors import ValidationFailed
 from published_api.inference.models import Usage
-from stage.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
-from stage.errors import ValidationFailed
 
 
 class Message(StrictSerializer):

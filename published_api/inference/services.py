@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import openai
 
+from core.errors import StageError
+from core.limits import app_charge, app_quota
 from published_api.inference.errors import ProviderAuthFailed, ProviderFailed, ProviderRateLimited
 from published_api.inference.models import Usage
 from published_api.inference.providers import ProviderConfig, client_for, provider_resolve
-from stage.errors import StageError
-from stage.limits import app_charge, app_quota
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin.readonly import ReadOnlyAdminMixin
+from core.errors import StageError
 from stage import selectors
-from stage.admin.readonly import ReadOnlyAdminMixin
-from stage.errors import StageError
 from stage.models import App, AppVersion, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint

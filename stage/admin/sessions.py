@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from stage.admin.readonly import ReadOnlyAdminMixin
+from core.admin.readonly import ReadOnlyAdminMixin
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
 
 

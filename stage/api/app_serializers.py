@@ -5,7 +5,7 @@ import time
 
 from rest_framework import serializers
 
-from stage.api.serializers import StrictBooleanField, StrictCharField, StrictIntegerField, StrictSerializer
+from core.api.serializers import StrictBooleanField, StrictCharField, StrictIntegerField, StrictSerializer
 from stage.models import App
 
 SERVER_OWNED = (

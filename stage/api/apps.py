@@ -5,9 +5,9 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import validated
 from stage import presenters, selectors
 from stage.api import app_serializers as s
-from stage.api.serializers import validated
 from stage.models import App
 from stage.origins.names import preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint

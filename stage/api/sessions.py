@@ -5,10 +5,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import NewestFirstPagination, page_of
+from core.api.serializers import validated
+from core.errors import ValidationFailed
 from stage import presenters, selectors
 from stage.api import serializers as s
-from stage.api.pagination import NewestFirstPagination, page_of
-from stage.errors import ValidationFailed
 from stage.models import Session
 from stage.services.files import file_write, files_push
 from stage.services.renders import render_trigger
@@ -47,7 +48,7 @@ def bool_param(request, name: str) -> bool:
 class SessionListCreateView(APIView):
     @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionIdOutput}, summary="Create a session")
     def post(self, request):
-        data = s.validated(s.SessionCreateInput, request.data)
+        data = validated(s.SessionCreateInput, request.data)
         session = session_create(owner=request.user, name=data.get("name"))
         return Response({"id": session.public_id}, status=status.HTTP_201_CREATED)
 
@@ -69,7 +70,7 @@ class SessionPushView(SessionScopedView):
     @extend_schema(request=s.PushInput, responses=s.CountOutput, summary="Write many files in one transaction")
     def post(self, request, session_id):
         session = self.session()
-        data = s.validated(s.PushInput, request.data)
+        data = validated(s.PushInput, request.data)
         versions = files_push(session=session, files=s.push_files_from(data["files"]))
         return Response({"count": len(versions)})
 
@@ -99,7 +100,7 @@ class SessionFileView(SessionScopedView):
     @extend_schema(request=s.FileWriteInput, responses=s.FileWrittenOutput, summary="Write one file")
     def put(self, request, session_id, path):
         session = self.session()
-        data = s.validated(s.FileWriteInput, request.data)
+        data = validated(s.FileWriteInput, request.data)
         version = file_write(session=session, path="/" + path, content=data["content"])
         return Response(presenters.file_written(version))
 
@@ -122,7 +123,7 @@ class SessionSnapshotsView(SessionScopedView):
     @extend_schema(request=s.SnapshotCreateInput, responses={201: s.SnapshotOutput}, summary="Snapshot the files")
     def post(self, request, session_id):
         session = self.session()
-        data = s.validated(s.SnapshotCreateInput, request.data)
+        data = validated(s.SnapshotCreateInput, request.data)
         snapshot = snapshot_create(session=session, name=data.get("name"))
         return Response(
             presenters.snapshot_summary(snapshot, file_count=snapshot.files.count()), status=status.HTTP_201_CREATED
@@ -144,7 +145,7 @@ class SessionRenderView(SessionScopedView):
     @extend_schema(request=s.RenderInput, responses=s.RenderTriggeredOutput, summary="Trigger a render")
     def post(self, request, session_id):
         session = self.session()
-        data = s.validated(s.RenderInput, request.data)
+        data = validated(s.RenderInput, request.data)
         render = render_trigger(session=session, entry=data.get("entry"))
         return Response({"entry": render.entry, "version": render.version})
 
@@ -159,7 +160,7 @@ class SessionGoogleScopesView(SessionScopedView):
     @extend_schema(request=s.GoogleScopesInput, responses=s.GoogleScopesOutput, summary="Set the Google scopes")
     def put(self, request, session_id):
         session = self.session()
-        data = s.validated(s.GoogleScopesInput, request.data)
+        data = validated(s.GoogleScopesInput, request.data)
         return Response({"scopes": google_scopes_set(session=session, scopes=data["scopes"])})
 
     @extend_schema(responses=s.GoogleScopesOutput, summary="The stored Google scopes")

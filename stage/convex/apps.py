@@ -1,8 +1,8 @@
 """The CLI's app operations, with the same semantics as the REST endpoints under /api/v1/stage/apps."""
 
+from core.api.serializers import StrictCharField, StrictSerializer
 from stage import presenters, selectors
 from stage.api.app_serializers import SERVER_OWNED, AppListQuery, AppUpdateInput
-from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.convex.registry import convex_function
 from stage.services.apps import app_update
 

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
+from core.api.serializers import StrictCharField, StrictSerializer
 from stage import presenters, selectors
-from stage.api.serializers import StrictCharField, StrictSerializer
 from stage.convex.registry import convex_function
 from stage.services.files import file_write
 from stage.services.renders import render_report_error, render_trigger

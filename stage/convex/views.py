@@ -14,10 +14,10 @@ from rest_framework.views import APIView
 
 import stage.convex.apps  # registers the app functions
 import stage.convex.sessions  # noqa: F401  (registers the session functions)
-from stage.api.envelope import describe_exception
-from stage.api.serializers import StrictCharField, StrictSerializer
+from core.api.envelope import describe_exception
+from core.api.serializers import StrictCharField, StrictSerializer
+from core.errors import StageError, ValidationFailed
 from stage.convex.registry import FUNCTIONS, describe_errors
-from stage.errors import StageError, ValidationFailed
 
 
 class CallInput(StrictSerializer):

@@ -1,13 +1,10 @@
 from .apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .files import CurrentFile, FileVersion
-from .keys import ApiKey
-from .outbox import UnsentTask
 from .renders import Render, RenderArtifact
 from .sessions import Session
 from .snapshots import Snapshot
 
 __all__ = [
-    "ApiKey",
     "App",
     "AppVersion",
     "AppVersionFile",
@@ -19,5 +16,4 @@ __all__ = [
     "RenderArtifact",
     "Session",
     "Snapshot",
-    "UnsentTask",
 ]

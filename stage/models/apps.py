@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from stage.ids import new_prefixed_id
+from core.ids import new_prefixed_id
 
 DEFAULT_UI_ENTRY = "/app/App.tsx"
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from stage.ids import new_session_id
+from core.ids import new_session_id
 
 
 class Session(models.Model):

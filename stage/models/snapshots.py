@@ -1,6 +1,6 @@
 from django.db import models
 
-from stage.ids import new_prefixed_id
+from core.ids import new_prefixed_id
 
 
 def new_snapshot_id() -> str:

@@ -8,10 +8,10 @@ on the app's own origin). Another owner's key learns nothing: 404, as everywhere
 
 from rest_framework.exceptions import AuthenticationFailed
 
-from stage.api.auth import api_key_from_header
-from stage.errors import NotFound, StageError, Unauthorized
+from core.api.auth import api_key_from_header
+from core.errors import NotFound, StageError, Unauthorized
+from core.keys import KEY_PREFIX
 from stage.origins.preview_links import PARAM, cookie_name, preview_token_check
-from stage.services.keys import KEY_PREFIX
 
 _KEY_SCHEMES = ("bearer ", "convex ")
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Vary": "Authorization, Cookie"}

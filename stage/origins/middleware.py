@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.decorators import sync_and_async_middleware
 
-from stage.api.envelope import error_body
+from core.api.envelope import error_body
 from stage.origins.names import UnknownOrigin, origin_of
 from stage.origins.routing import tenant_urlconf
 

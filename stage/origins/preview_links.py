@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
-from stage.errors import Unauthorized, ValidationFailed
+from core.errors import Unauthorized, ValidationFailed
 
 SALT = "stage.origins.preview-link"
 PARAM = "stage_preview"  # the query parameter a link carries

@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render as render_template
 from django.views.decorators.http import require_safe
 
-from stage.errors import StageError
+from core.errors import StageError
 from stage.models import AppVersion
 from stage.origins.access import kept_private, preview_caller_check
 from stage.origins.names import VERSION, Origin

@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from core.timestamps import epoch_ms
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
 from stage.selectors import apps as selectors
-from stage.timestamps import epoch_ms
 
 CHANNEL_URLS = {Channel.Name.PRODUCTION: app_url, Channel.Name.PREVIEW: preview_url}
 

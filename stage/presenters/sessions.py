@@ -2,9 +2,9 @@
 
 from django.db.models import Count
 
+from core.timestamps import epoch_ms
 from stage.models import FileVersion, Render, Session, Snapshot
 from stage.selectors import sessions as selectors
-from stage.timestamps import epoch_ms
 
 
 def session_summary(session: Session) -> dict:

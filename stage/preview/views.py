@@ -18,10 +18,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.api.envelope import json_error_response
+from core.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
+from core.limits import RateLimited, session_quota
 from stage import presenters, selectors
-from stage.api.envelope import json_error_response
-from stage.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
-from stage.limits import RateLimited, session_quota
 from stage.origins.names import frame_ancestors, session_frame_url
 from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page

@@ -1,6 +1,9 @@
-"""Reads for the public preview: a session by its unguessable id, its newest render and newest ready render."""
+"""Reads for the public preview (a session by its unguessable id, its newest render and newest ready render), and
+the builds whose task must be sent again."""
 
-from stage.models import Render, Session
+from django.db.models import Q
+
+from stage.models import AppVersion, Render, Session
 
 
 def preview_session(*, public_id: str) -> Session | None:
@@ -19,3 +22,20 @@ def render_latest_ready(*, session: Session, version: int | None = None) -> Rend
 def ready_version(*, session: Session) -> int | None:
     renders = Render.objects.filter(session=session, status=Render.Status.READY)
     return renders.order_by("-version").values_list("version", flat=True).first()
+
+
+def stuck_renders(queued_before, building_before):
+    """Renders queued since before `queued_before`, or building since before `building_before`: a build still
+    running after the task's hard time limit lost its worker (SIGKILL, OOM)."""
+    return Render.objects.filter(
+        Q(status=Render.Status.QUEUED, created_at__lt=queued_before)
+        | Q(status=Render.Status.BUILDING, started_at__lt=building_before)
+    )
+
+
+def stuck_ui_builds(queued_before, building_before):
+    """Versions whose UI build is stuck the same way (it starts as the version is created: its age is the build's)."""
+    return AppVersion.objects.filter(
+        Q(ui_status=AppVersion.UiStatus.QUEUED, created_at__lt=queued_before)
+        | Q(ui_status=AppVersion.UiStatus.BUILDING, created_at__lt=building_before)
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from stage.errors import NotFound
+from core.errors import NotFound
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
 
 

@@ -11,8 +11,8 @@ from datetime import datetime
 import psycopg
 from django.db import connection
 
-from stage.errors import NotFound
-from stage.ids import is_public_id
+from core.errors import NotFound
+from core.ids import is_public_id
 from stage.models import App, AppVersion, Channel, Session
 
 

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from stage.errors import NotFound, ValidationFailed
-from stage.ids import is_public_id
+from core.errors import NotFound, ValidationFailed
+from core.ids import is_public_id
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
 from stage.paths import InvalidPath, normalize_path
 

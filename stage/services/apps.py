@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stage.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
+from core.outbox import send_task_on_commit
 from stage.generations import generation_bump_on_commit
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
-from stage.queue import send_task_on_commit
 from stage.selectors.apps import version_get
 from stage.tasks import version_ui_build
 

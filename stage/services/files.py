@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from stage.errors import PayloadTooLarge, ValidationFailed
+from core.errors import PayloadTooLarge, ValidationFailed
 from stage.models import CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
 from stage.services.sessions import session_lock

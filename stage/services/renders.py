@@ -1,10 +1,10 @@
 from django.db import transaction
 from django.db.models import F
 
-from stage.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
+from core.outbox import send_task_on_commit
 from stage.models import Render, Session
 from stage.paths import InvalidPath, normalize_path
-from stage.queue import send_task_on_commit
 from stage.services.sessions import session_lock
 
 DEFAULT_ENTRY = "/app/App.tsx"

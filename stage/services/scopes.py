@@ -1,6 +1,6 @@
 import re
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 from stage.models import Session
 
 # Google OAuth scopes are URLs under www.googleapis.com/auth/, plus the three OpenID Connect short names.

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 from stage.models import Session
 
 

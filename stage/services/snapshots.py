@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import transaction
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 from stage.models import CurrentFile, Session, Snapshot
 from stage.services.files import files_push
 

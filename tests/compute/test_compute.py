@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from core.errors import NotFound
 from published_api.compute.models import ComputeDocument
-from stage.errors import NotFound
 from tests.published_api.apps import publish
 
 pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
@@ -261,8 +261,8 @@ def test_an_app_with_compute_modules_and_no_backend_is_callable_by_its_owner(api
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_belongs_to_the_app_that_opened_it():
+    from core.errors import NotFound
     from published_api.compute import store
-    from stage.errors import NotFound
 
     txn = store.begin(app_sid="app_a", mode="mutation")
     try:

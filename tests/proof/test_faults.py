@@ -100,8 +100,11 @@ def test_postgres_restart_gives_503s_in_the_envelope_then_service_resumes(privat
                 ignore=(httpx.HTTPError,),
             )
             wait_for(lambda: http.post("/api/v1/stage/sessions", json={"name": "after"}).status_code == 201)
-            names = [s["name"] for s in http.get("/api/v1/stage/sessions").json()["data"]["results"]]
-            assert names == ["after", "before"]  # nothing acknowledged was lost, nothing refused was written
+            # every worker's pool back (each reconnects on its own back-off), the listing is whole
+            for _ in range(4):
+                listing = wait_for(lambda: (r := http.get("/api/v1/stage/sessions")).status_code == 200 and r)
+                names = [s["name"] for s in listing.json()["data"]["results"]]
+                assert names == ["after", "before"]  # nothing acknowledged was lost, nothing refused was written
             assert server.poll() is None
     finally:
         server.terminate()

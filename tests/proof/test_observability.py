@@ -9,7 +9,7 @@ import sys
 import pytest
 from celery import shared_task
 
-from stage.observability import JsonFormatter, RequestIdFilter, current_request_id
+from core.observability import JsonFormatter, RequestIdFilter, current_request_id
 from tests.stage.helpers import new_session
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def seen_request_id():
 def test_an_in_process_task_runs_under_the_request_id_of_its_request(rf):
     from django.http import JsonResponse
 
-    from stage.observability import ObservabilityMiddleware
+    from core.observability import ObservabilityMiddleware
 
     view = ObservabilityMiddleware(lambda request: JsonResponse({"seen": seen_request_id.delay().get()}))
     response = view(rf.get("/x", HTTP_X_REQUEST_ID="req-task-1"))

@@ -12,8 +12,8 @@ from drf_spectacular.generators import SchemaGenerator
 from stage_sdk import create_client
 from stage_sdk.errors import StageError as SdkError
 
+from core.ids import new_prefixed_id, new_session_id
 from stage.convex.registry import FUNCTIONS
-from stage.ids import new_prefixed_id, new_session_id
 from tests.stage.apps_support import APP_FILES, publish
 
 ID_PARAMS = {"session_id", "sid", "app_sid", "snapshot_id", "run_id"}

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from stage.errors import StageError
-from stage.limits import RateLimited, app_quota, hit, parse_rate
+from core.errors import StageError
+from core.limits import RateLimited, app_quota, hit, parse_rate
 from tests.stage.helpers import data, error, new_session
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bench.harness import free_port, serve
-from stage.models import UnsentTask
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
+from core.models import UnsentTask
 from tests.proof.redis_instance import PrivateRedis
 from tests.waiting import wait_for
 from tests.worker import WorkerProcess, worker_environment

@@ -11,10 +11,10 @@ import pytest
 from django.core.cache import cache
 
 from bench.harness import serve
+from core.keys import apikey_create
 from published_api.compiler import _cache_key
 from published_api.tasks import compile_backend
 from stage.services.apps import channel_promote, channel_rollback
-from stage.services.keys import apikey_create
 from tests.published_api.apps import deploy, publish
 from tests.worker import worker_environment
 

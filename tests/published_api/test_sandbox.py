@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection
 
+from tests.local_server import LocalServer
 from tests.published_api.apps import HEALTH, publish
-from tests.published_api.servers import LocalServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

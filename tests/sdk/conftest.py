@@ -3,7 +3,7 @@
 import pytest
 from stage_sdk import create_client
 
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
 from tests.factories import UserFactory
 
 

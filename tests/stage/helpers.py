@@ -1,5 +1,16 @@
 """Small helpers for the session API tests."""
 
+import io
+
+from django.core.management import call_command
+
+
+def run_command(*args) -> str:
+    """What a management command printed on standard output."""
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
 
 def data(response):
     body = response.json()

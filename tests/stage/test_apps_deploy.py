@@ -2,7 +2,7 @@
 
 import pytest
 
-from stage.errors import NotFound
+from core.errors import NotFound
 from stage.models import AppVersion, ChannelMove, FileVersion
 from stage.selectors import app_get_public, channel_version, version_files
 from tests.stage.apps_support import deploy, publish, push, session_of

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from core.keys import apikey_create
 from stage.models import FileVersion
-from stage.services.keys import apikey_create
 
 pytestmark = pytest.mark.django_db
 

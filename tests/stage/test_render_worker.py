@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from stage.queue import requeue_stuck
+from core.outbox import requeue_stuck
 from tests.stage.helpers import data
 from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state
 from tests.worker import WorkerProcess

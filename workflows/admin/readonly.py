@@ -1,4 +1,4 @@
-from stage.admin.readonly import ReadOnlyAdminMixin as StageReadOnly
+from core.admin.readonly import ReadOnlyAdminMixin as StageReadOnly
 
 
 class ReadOnlyAdminMixin(StageReadOnly):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from stage.api.serializers import StrictCharField, StrictSerializer
+from core.api.serializers import StrictCharField, StrictSerializer
 
 
 class RunInput(StrictSerializer):

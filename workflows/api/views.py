@@ -7,12 +7,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stage.api.envelope import error_body
-from stage.api.pagination import NewestFirstPagination, page_of
-from stage.api.serializers import validated
-from stage.errors import Conflict, ValidationFailed
-from stage.limits import app_quota
-from stage.queue import send_task_on_commit
+from core.api.envelope import error_body
+from core.api.pagination import NewestFirstPagination, page_of
+from core.api.serializers import validated
+from core.errors import Conflict, ValidationFailed
+from core.limits import app_quota
+from core.outbox import send_task_on_commit
 from stage.selectors import app_get
 from workflows import presenters, selectors
 from workflows.api import serializers as s

@@ -2,7 +2,7 @@
 # The columns become text holding Fernet tokens; 0004 encrypts the rows already there (a separate transaction:
 # PostgreSQL refuses to alter a table with pending trigger events from updates in the same one).
 
-import stage.fields
+import core.fields
 from django.db import migrations
 
 
@@ -15,21 +15,21 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="communicationchannel",
             name="secrets",
-            field=stage.fields.EncryptedJSONField(blank=True, default=dict),
+            field=core.fields.EncryptedJSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
             model_name="googlecredential",
             name="client_secret",
-            field=stage.fields.EncryptedTextField(blank=True),
+            field=core.fields.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="googlecredential",
             name="refresh_token",
-            field=stage.fields.EncryptedTextField(blank=True),
+            field=core.fields.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="googlecredential",
             name="service_account_info",
-            field=stage.fields.EncryptedJSONField(blank=True, help_text="The service account's JSON key.", null=True),
+            field=core.fields.EncryptedJSONField(blank=True, help_text="The service account's JSON key.", null=True),
         ),
     ]

@@ -4,7 +4,7 @@ import json
 
 from django.db import migrations
 
-import stage.fields
+import core.fields
 
 SECRET_FIELDS = {
     "CommunicationChannel": ["secrets"],
@@ -27,7 +27,7 @@ def decrypt_existing(apps, schema_editor):
         for row in model.objects.all().iterator():
             for name in fields:
                 value = getattr(row, name)
-                if isinstance(model._meta.get_field(name), stage.fields.EncryptedJSONField):
+                if isinstance(model._meta.get_field(name), core.fields.EncryptedJSONField):
                     value = None if value is None else json.dumps(value)
                 sql = f"UPDATE {quote(model._meta.db_table)} SET {quote(name)} = %s WHERE id = %s"  # noqa: S608
                 schema_editor.execute(sql, [value, row.pk])

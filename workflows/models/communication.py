@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from stage.fields import EncryptedJSONField
-from stage.ids import new_prefixed_id
+from core.fields import EncryptedJSONField
+from core.ids import new_prefixed_id
 
 
 def new_channel_id() -> str:

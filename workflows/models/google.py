@@ -1,6 +1,6 @@
 from django.db import models
 
-from stage.fields import EncryptedJSONField, EncryptedTextField
+from core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class GoogleCredential(models.Model):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from stage.ids import new_prefixed_id
+from core.ids import new_prefixed_id
 
 
 def new_billing_id() -> str:

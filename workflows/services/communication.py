@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 
-from stage.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
+from core.outbox import send_task_on_commit
 from stage.models import App
-from stage.queue import send_task_on_commit
 from workflows.errors import NotRegistered
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
 

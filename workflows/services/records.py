@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, connection, transaction
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 from workflows.models import BillingItem, PulseEvent
 
 

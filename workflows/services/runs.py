@@ -7,7 +7,7 @@ import time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stage.errors import Conflict, NotFound, StageError
+from core.errors import Conflict, NotFound, StageError
 from stage.models import App, AppVersion, AppVersionFile, Channel
 from stage.selectors import channel_version
 from workflows.definition import WORKFLOWS_PATH, step_block, workflows_parse, workflows_validate_cached

@@ -5,10 +5,15 @@ delays the work: the row stays queued, the failure is logged and the send is kep
 Workers send the outbox every `STAGE_UNSENT_SWEEP_SECONDS` (they may reach Redis when the web process cannot),
 and whenever one connects to the broker (at start, and when Redis comes back, perhaps empty) it also runs
 `requeue_stuck`, which sends every queued row again; operators have the command.
+
+The kernel knows no app's work: each app registers its kinds of queued work from its AppConfig.ready()
+(`register_queued_work`): the task, and which of its rows are stuck.
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -19,6 +24,24 @@ logger = logging.getLogger(__name__)
 
 # Workers connecting together (a deploy, Redis returning) sweep once between them.
 SWEEP_LOCK_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class QueuedWork:
+    """One kind of queued work: rows that record they are queued, and the idempotent task that does one by pk."""
+
+    name: str
+    task: object  # a Celery task taking the row's pk
+    # (queued_before, building_before) -> the rows queued since before `queued_before`, or (for work that records
+    # it) building since before `building_before`, whose worker was lost: their task must be sent again
+    stuck: Callable[[datetime, datetime], object]
+
+
+_queued_work: dict[str, QueuedWork] = {}
+
+
+def register_queued_work(name: str, *, task, stuck: Callable[[datetime, datetime], object]) -> None:
+    _queued_work[name] = QueuedWork(name=name, task=task, stuck=stuck)
 
 
 def send_task(task, *args) -> bool:
@@ -33,7 +56,7 @@ def send_task(task, *args) -> bool:
 
 
 def _keep_unsent(name: str, args: list) -> None:
-    from stage.models import UnsentTask
+    from core.models import UnsentTask
 
     try:
         UnsentTask.objects.get_or_create(task=name, args=args)
@@ -47,9 +70,9 @@ def send_unsent(*, batch: int = 500) -> int:
     Rows are taken FOR UPDATE SKIP LOCKED, so workers share the outbox without sending a row twice, and a row is
     deleted only once its send succeeded.
     """
-    from stage.models import UnsentTask
+    from core.models import UnsentTask
 
-    tasks = {task.name: task for task in _queued_work_tasks()}
+    tasks = {work.task.name: work.task for work in _queued_work.values()}
     sent = []
     with transaction.atomic():
         for row in UnsentTask.objects.select_for_update(skip_locked=True)[:batch]:
@@ -87,14 +110,6 @@ def _sent(task, args: list) -> bool:
     return True
 
 
-def _queued_work_tasks():
-    """The tasks whose rows record that they are queued: the only ones sent through here."""
-    from stage.tasks import render_build, version_ui_build
-    from workflows.tasks import deliver_message, run_workflow
-
-    return render_build, run_workflow, deliver_message, version_ui_build
-
-
 def send_task_on_commit(task, *args) -> None:
     """Send once the current transaction commits (the worker must find the committed row)."""
     transaction.on_commit(lambda: send_task(task, *args))
@@ -107,40 +122,15 @@ def requeue_stuck(*, older_than: timedelta = timedelta(minutes=1), building_olde
     is running it any more, so it is sent again too.
     """
     from django.conf import settings
-    from django.db.models import Q
-
-    from stage.models import AppVersion, Render
-    from workflows.models import Delivery, Run
-
-    render_build, run_workflow, deliver_message, version_ui_build = _queued_work_tasks()
 
     now = timezone.now()
-    cutoff = now - older_than
     if building_older_than is None:
         building_older_than = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    stuck_renders = Render.objects.filter(
-        Q(status=Render.Status.QUEUED, created_at__lt=cutoff)
-        | Q(status=Render.Status.BUILDING, started_at__lt=now - building_older_than)
-    )
-    # A version's UI build starts as the version is created, so its age is the build's age.
-    stuck_uis = AppVersion.objects.filter(
-        Q(ui_status=AppVersion.UiStatus.QUEUED, created_at__lt=cutoff)
-        | Q(ui_status=AppVersion.UiStatus.BUILDING, created_at__lt=now - building_older_than)
-    )
-    stuck = {
-        "renders": (render_build, stuck_renders),
-        "uis": (version_ui_build, stuck_uis),
-        "runs": (run_workflow, Run.objects.filter(status=Run.Status.QUEUED, is_async=True, created_at__lt=cutoff)),
-        # Only deliveries never attempted: one waiting out a retry's backoff is queued too, and is not stuck.
-        "deliveries": (
-            deliver_message,
-            Delivery.objects.filter(status=Delivery.Status.QUEUED, attempts=0, updated_at__lt=cutoff),
-        ),
-    }
-    return {
-        name: sum(send_task(task, pk) for pk in rows.values_list("pk", flat=True))
-        for name, (task, rows) in stuck.items()
-    }
+    sent = {}
+    for name, work in _queued_work.items():
+        rows = work.stuck(now - older_than, now - building_older_than)
+        sent[name] = sum(send_task(work.task, pk) for pk in rows.values_list("pk", flat=True))
+    return sent
 
 
 def requeue_on_broker_connect() -> dict | None:

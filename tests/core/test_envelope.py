@@ -17,7 +17,7 @@ class Explodes(APIView):
 urlpatterns = [path("api/v1/explodes", Explodes.as_view()), *stage_urlpatterns]
 
 
-@pytest.mark.urls("tests.stage.test_envelope")
+@pytest.mark.urls("tests.core.test_envelope")
 def test_an_unexpected_exception_is_a_500_in_the_envelope_without_details(anon_api, db, caplog):
     response = anon_api.get("/api/v1/explodes")
     assert response.status_code == 500

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class UnsentTask(models.Model):
-    """A task send the broker refused: kept here until a worker sends it (stage.queue.send_unsent).
+    """A task send the broker refused: kept here until a worker sends it (core.outbox.send_unsent).
 
     The web process writes this row when Redis is unreachable from it; workers, which may still reach Redis,
     sweep the table every `STAGE_UNSENT_SWEEP_SECONDS`, so work is not held up until Redis is back for the web.
@@ -13,6 +13,7 @@ class UnsentTask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "stage_unsenttask"  # made before the kernel was an app of its own; the table stayed
         ordering = ["id"]
 
     def __str__(self):

@@ -2,7 +2,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
-from stage.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 class NewestFirstPagination(CursorPagination):

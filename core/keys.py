@@ -3,7 +3,7 @@ import secrets
 
 from django.utils import timezone
 
-from stage.models import ApiKey
+from core.models import ApiKey
 
 KEY_PREFIX = "stg_"
 _SHOWN_PREFIX_LENGTH = 12

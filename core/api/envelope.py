@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from stage.errors import StageError
+from core.errors import StageError
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from stage.admin.readonly import ReadOnlyAdminMixin
-from stage.models import UnsentTask
+from core.admin.readonly import ReadOnlyAdminMixin
+from core.models import UnsentTask
 
 
 @admin.register(UnsentTask)

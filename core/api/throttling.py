@@ -1,9 +1,9 @@
-"""Per-API-key rate limit (`STAGE_RATE_LIMIT_PER_KEY`), counted on the shared cache by stage.limits."""
+"""Per-API-key rate limit (`STAGE_RATE_LIMIT_PER_KEY`), counted on the shared cache by core.limits."""
 
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from stage.limits import hit, parse_rate
+from core.limits import hit, parse_rate
 
 
 class ApiKeyRateThrottle(BaseThrottle):

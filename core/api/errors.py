@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from stage.api.envelope import json_error_response
+from core.api.envelope import json_error_response
 
 
 def _is_api(request) -> bool:

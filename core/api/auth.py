@@ -4,8 +4,8 @@ from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from stage.models import ApiKey
-from stage.services.keys import hash_api_key
+from core.keys import hash_api_key
+from core.models import ApiKey
 
 # Both schemes carry the same key: Bearer for REST clients, Convex for the existing stage CLI.
 _SCHEMES = {"bearer", "convex"}

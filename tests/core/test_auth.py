@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from stage.models import ApiKey
-from stage.services.keys import apikey_create, apikey_revoke
+from core.keys import apikey_create, apikey_revoke
+from core.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted at rest (stage.crypto); the database only ever holds Fernet tokens.
+"""Model fields whose values are encrypted at rest (core.crypto); the database only ever holds Fernet tokens.
 
 A value that no key opens any more (SECRET_KEY changed with no fallback) reads as None, so callers can say the
 secret must be entered again rather than fail. Plain values written before a field was encrypted still read, so
@@ -10,7 +10,7 @@ import json
 from django import forms
 from django.db import models
 
-from stage import crypto
+from core import crypto
 
 PURPOSE = "stage-secret-field"
 

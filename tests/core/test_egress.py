@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from published_api.egress import EgressFailed, EgressRefused, EgressTimeout, EgressTooLarge, check_url, egress_fetch
+from core.egress import EgressFailed, EgressRefused, EgressTimeout, EgressTooLarge, check_url, egress_fetch
 
 HOSTILE = {
     "loopback": "http://127.0.0.1/",

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-from stage.errors import StageError, UpstreamUnavailable
+from core.errors import StageError, UpstreamUnavailable
 
 logger = logging.getLogger("stage.egress")
 

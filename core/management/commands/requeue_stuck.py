@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from stage.queue import requeue_stuck
+from core.outbox import requeue_stuck
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
-from stage.models import ApiKey
-from stage.services.keys import apikey_create, apikey_revoke
+from core.keys import apikey_create, apikey_revoke
+from core.models import ApiKey
 
 
 @admin.register(ApiKey)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
 
-from stage.errors import StageError
+from core.errors import StageError
 
 logger = logging.getLogger(__name__)
 

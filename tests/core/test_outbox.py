@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from stage.models import Render, UnsentTask
-from stage.queue import requeue_on_broker_connect, requeue_stuck, send_task, send_unsent
+from core.models import UnsentTask
+from core.outbox import requeue_on_broker_connect, requeue_stuck, send_task, send_unsent
+from stage.models import Render
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db

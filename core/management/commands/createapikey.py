@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from stage.services.keys import apikey_create
+from core.keys import apikey_create
 
 
 class Command(BaseCommand):

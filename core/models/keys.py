@@ -14,6 +14,7 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "stage_apikey"  # made before the kernel was an app of its own; the table stayed
         verbose_name = "API key"
         ordering = ["-created_at"]
 

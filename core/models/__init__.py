@@ -1,0 +1,4 @@
+from .keys import ApiKey
+from .outbox import UnsentTask
+
+__all__ = ["ApiKey", "UnsentTask"]

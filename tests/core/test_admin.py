@@ -1,0 +1,49 @@
+"""The kernel's admin: API keys (made once, shown once, revocable), the task outbox, and the CSP on its pages."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from core.models import ApiKey
+from tests.stage.helpers import data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creating_a_key_in_the_admin_shows_it_once_and_it_works(staff):
+    user = get_user_model().objects.create_user("bob")
+    response = staff.post("/admin/core/apikey/add/", {"user": user.pk, "name": "laptop"}, follow=True)
+    message = next(str(m) for m in response.context["messages"] if "New API key" in str(m))
+    raw_key = message.split(": ")[1].split(" ")[0]
+    assert ApiKey.objects.get(user=user).prefix == raw_key[:12]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert data(client.post("/api/v1/stage/sessions"))["id"]
+
+
+def test_revoke_action_disables_keys(staff, user):
+    from core.keys import apikey_create
+
+    api_key, raw_key = apikey_create(user=user)
+    staff.post("/admin/core/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]})
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is not None
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert client.get("/api/v1/stage/sessions").status_code == 401
+
+
+def test_platform_pages_send_a_content_security_policy(client, staff):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy
+    assert "Content-Security-Policy" in staff.get("/admin/stage/session/")
+    assert "Content-Security-Policy" in client.get("/api/docs/")
+
+
+def test_the_outbox_of_unsent_tasks_is_listed_for_staff_and_read_only(staff):
+    from core.models import UnsentTask
+
+    UnsentTask.objects.create(task="stage.tasks.render_build", args=[41])
+    page = staff.get("/admin/core/unsenttask/")
+    assert page.status_code == 200 and "stage.tasks.render_build" in page.content.decode()
+    assert staff.get("/admin/core/unsenttask/add/").status_code == 403
