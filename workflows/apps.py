@@ -7,9 +7,13 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         from core.outbox import register_queued_work
+        from stage.services.deploy_documents import register_deploy_document
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
+        from workflows.definition import WORKFLOWS_PATH, workflows_parse
         from workflows.selectors import stuck_deliveries, stuck_runs
         from workflows.tasks import deliver_message, run_workflow
 
         register_queued_work("runs", task=run_workflow, stuck=stuck_runs)
         register_queued_work("deliveries", task=deliver_message, stuck=stuck_deliveries)
+        # a deploy refuses a workflows file that does not hold, and keeps the parsed document on the version
+        register_deploy_document(WORKFLOWS_PATH, parse=lambda text: workflows_parse(text=text), field="workflows")

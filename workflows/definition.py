@@ -24,7 +24,8 @@ def _key(path: str, key: str) -> str:
 
 
 def workflows_parse(*, text: str) -> dict:
-    """Parse and validate the file's text; the deploy calls this and stores the result on the version."""
+    """Parse and validate the file's text. Registered with the deploy (workflows/apps.py), which refuses a version
+    whose file does not hold and keeps the result on it; runs call it on the production version's file."""
     try:
         document = json.loads(text)
     except ValueError as exc:

@@ -7,7 +7,8 @@ the history holds every move in order.
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,12 +20,12 @@ from stage.generations import generation_bump_on_commit
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
 from stage.selectors.apps import version_get
+from stage.services.deploy_documents import parse_deploy_documents
 from stage.tasks import version_ui_build
 
 ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
 COMPUTE_DIR = "/app/compute/"
 COMPUTE_MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-WORKFLOWS_PATH = "/app/shift.workflows.json"
 MAX_NAME = 200
 MAX_DESCRIPTION = 5_000
 MAX_CONFIG_BYTES = 64 * 1024
@@ -36,14 +37,14 @@ UPDATABLE = ("name", "description", "status", "config", "repository", "ui_entry"
 class DeployFindings:
     backend_entrypoint: str
     compute_modules: list[str]
-    workflows: dict | None
+    documents: dict[str, Any] = field(default_factory=dict)  # AppVersion field -> parsed registered file
 
 
 def deploy_findings(files: dict[str, int], read) -> DeployFindings:
     """What a deploy finds in a file tree (path -> anything); `read(path)` loads one file's content.
 
-    Raises ValidationFailed listing every bad compute module name, or naming the workflows file when it is
-    not a JSON object.
+    Raises ValidationFailed listing every bad compute module name, or from the parser of a registered file
+    (stage/services/deploy_documents.py) that does not hold.
     """
     entrypoint = next((path for path in ENTRYPOINTS if path in files), "")
     modules, offenders = [], []
@@ -56,28 +57,8 @@ def deploy_findings(files: dict[str, int], read) -> DeployFindings:
             f"Invalid compute module names (must match {COMPUTE_MODULE_NAME.pattern}): {', '.join(offenders)}",
             details={"computeModules": {f"{COMPUTE_DIR}{name}.ts": ["Invalid module name."] for name in offenders}},
         )
-    workflows = None
-    if WORKFLOWS_PATH in files:
-        workflows = _parse_workflows(read(WORKFLOWS_PATH))
-    return DeployFindings(backend_entrypoint=entrypoint, compute_modules=modules, workflows=workflows)
-
-
-def _parse_workflows(content: str) -> dict:
-    try:
-        parsed = json.loads(content)
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"{WORKFLOWS_PATH} is not valid JSON: {exc}", details={WORKFLOWS_PATH: [f"Invalid JSON: {exc}"]}
-        ) from exc
-    if not isinstance(parsed, dict):
-        raise ValidationFailed(
-            f"{WORKFLOWS_PATH} must hold a JSON object", details={WORKFLOWS_PATH: ["Expected a JSON object."]}
-        )
-    # Deeper validation of the workflows document (version, blocks, templates) is called from here.
-    from workflows.definition import workflows_validate  # the workflows app owns the format
-
-    workflows_validate(document=parsed)
-    return parsed
+    documents = parse_deploy_documents(files, read)
+    return DeployFindings(backend_entrypoint=entrypoint, compute_modules=modules, documents=documents)
 
 
 def _lock_app(app: App) -> App:
@@ -104,7 +85,7 @@ def _version_create(*, app: App, session: Session, actor) -> AppVersion:
         number=number,
         backend_entrypoint=findings.backend_entrypoint,
         compute_modules=findings.compute_modules,
-        workflows=findings.workflows,
+        **findings.documents,
         ui_entry=app.ui_entry if has_ui else "",
         ui_status=AppVersion.UiStatus.QUEUED if has_ui else AppVersion.UiStatus.NONE,
         created_by=actor,

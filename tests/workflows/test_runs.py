@@ -6,8 +6,8 @@ import time
 import pytest
 
 from stage.models import App
-from stage.services.apps import WORKFLOWS_PATH as WORKFLOWS
 from tests.workflows.support import error_of, publish_workflows, run
+from workflows.definition import WORKFLOWS_PATH as WORKFLOWS
 from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run, StepRun
 
 pytestmark = pytest.mark.django_db
