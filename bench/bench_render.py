@@ -70,8 +70,8 @@ def main() -> None:
     from config.celery import app as celery_app
     from stage.models import Render
     from stage.renders import esbuild
+    from stage.renders.services import render_trigger
     from stage.services.files import files_push
-    from stage.services.renders import render_trigger
     from stage.services.sessions import session_create
     from tests.worker import WorkerProcess
 

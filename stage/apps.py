@@ -9,7 +9,7 @@ class StageConfig(AppConfig):
         from core.outbox import register_queued_work
         from stage.origins import checks  # noqa: F401  (registers the apps-domain system check)
         from stage.renders.selectors import stuck_renders, stuck_ui_builds
-        from stage.tasks import render_build, version_ui_build
+        from stage.renders.tasks import render_build, version_ui_build
 
         register_queued_work("renders", task=render_build, stuck=stuck_renders)
         register_queued_work("uis", task=version_ui_build, stuck=stuck_ui_builds)

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from core.egress import EgressRefused, egress_fetch
 from core.errors import StageError
-from workflows.services.delivery import PermanentDeliveryError, TemporaryDeliveryError
+from workflows.errors import PermanentDeliveryError, TemporaryDeliveryError
 
 
 def egress_post(*, url: str, body: bytes, headers: dict, app_sid: str) -> tuple[int, str]:

@@ -8,8 +8,10 @@ __all__ = [
     "GoogleNotConfigured",
     "MissingGoogleScope",
     "NotRegistered",
+    "PermanentDeliveryError",
     "StepFailed",
     "TemplateError",
+    "TemporaryDeliveryError",
     "UpstreamUnavailable",
     "ValidationFailed",
 ]
@@ -50,3 +52,11 @@ class StepFailed(StageError):
         if cause.details is not None:
             details["cause"] = cause.details
         super().__init__(f"{label} failed: {cause.message}", details=details)
+
+
+class TemporaryDeliveryError(Exception):
+    """A delivery worth retrying: a timeout, a refused connection, a 5xx or 429."""
+
+
+class PermanentDeliveryError(Exception):
+    """A delivery never worth retrying: the provider refused the message itself."""

@@ -6,8 +6,9 @@ from celery import shared_task
 from django.conf import settings
 
 from core.errors import StageError
+from workflows.errors import TemporaryDeliveryError
 from workflows.models import Run
-from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
+from workflows.services.delivery import delivery_perform
 from workflows.services.runs import run_execute
 
 

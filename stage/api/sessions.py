@@ -11,8 +11,8 @@ from core.errors import ValidationFailed
 from stage import presenters, selectors
 from stage.api import serializers as s
 from stage.models import Session
+from stage.renders.services import render_trigger
 from stage.services.files import file_write, files_push
-from stage.services.renders import render_trigger
 from stage.services.scopes import google_scopes_set
 from stage.services.sessions import session_create, session_touch
 from stage.services.snapshots import snapshot_create, snapshot_restore

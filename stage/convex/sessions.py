@@ -5,8 +5,8 @@ from rest_framework import serializers
 from core.api.serializers import StrictCharField, StrictSerializer
 from stage import presenters, selectors
 from stage.convex.registry import convex_function
+from stage.renders.services import render_report_error, render_trigger
 from stage.services.files import file_write
-from stage.services.renders import render_report_error, render_trigger
 from stage.services.scopes import google_scopes_set
 from stage.services.sessions import session_create, session_touch
 from stage.services.snapshots import snapshot_create, snapshot_restore

@@ -26,7 +26,7 @@ from stage.origins.names import frame_ancestors, session_frame_url
 from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page
 from stage.renders import selectors as render_selectors
-from stage.services.renders import render_report_error
+from stage.renders.services import render_report_error
 
 MAX_REPORT_BYTES = 16 * 1024
 

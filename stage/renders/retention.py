@@ -15,7 +15,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from stage.models import AppVersion, Render, RenderArtifact
-from stage.renders.services import UNFINISHED
+from stage.renders.build import UNFINISHED
 
 ARTIFACT_GRACE = timedelta(minutes=10)
 BATCH = 1000

@@ -6,14 +6,11 @@ reuses that artifact, and a rebuilt version is a hash lookup.
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
-from stage.models import AppVersion, RenderArtifact
-from stage.renders import esbuild
-from stage.renders.services import MAX_ERROR_LOCATIONS, artifact_store, content_hash
+from stage.models import AppVersion
+from stage.renders.artifacts import artifact_for
 from stage.selectors.apps import version_files
-from stage.services.renders import MAX_ERROR_LENGTH
 
 logger = logging.getLogger(__name__)
 UiStatus = AppVersion.UiStatus
@@ -33,22 +30,14 @@ def version_ui_build(*, version_id: int) -> AppVersion | None:
     if version is None or version.ui_status not in UNFINISHED:
         return version
     AppVersion.objects.filter(pk=version.pk, ui_status__in=UNFINISHED).update(ui_status=UiStatus.BUILDING)
-    files = version_files(version=version)
-    digest = content_hash(entry=version.ui_entry, files=files)
-    with transaction.atomic():  # a reused artifact stays locked until the version points at it (retention.py)
-        artifact = RenderArtifact.objects.select_for_update().filter(content_hash=digest).first()
-        if artifact is not None:
-            return _finish(version, ui_status=UiStatus.READY, ui_artifact=artifact)
-    try:
-        output = esbuild.build_bundle(entry=version.ui_entry, files=files)
-    except esbuild.BuildFailed as exc:
-        logger.info("UI of %s failed to build: %s", version.sid, exc)
-        errors = exc.errors[:MAX_ERROR_LOCATIONS]
-        return _finish(
-            version,
-            ui_status=UiStatus.FAILED,
-            ui_error=esbuild.format_errors(errors)[:MAX_ERROR_LENGTH],
-            ui_error_locations=errors,
-        )
-    artifact = artifact_store(content_hash=digest, output=output)
-    return _finish(version, ui_status=UiStatus.READY, ui_artifact=artifact)
+
+    def failed(errors: list[dict], text: str) -> AppVersion:
+        logger.info("UI of %s failed to build: %s", version.sid, text[:500])
+        return _finish(version, ui_status=UiStatus.FAILED, ui_error=text, ui_error_locations=errors)
+
+    return artifact_for(
+        entry=version.ui_entry,
+        files=version_files(version=version),
+        attach=lambda artifact: _finish(version, ui_status=UiStatus.READY, ui_artifact=artifact),
+        fail=failed,
+    )

@@ -19,9 +19,9 @@ from core.outbox import send_task_on_commit
 from stage.generations import generation_bump_on_commit
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
+from stage.renders.tasks import version_ui_build
 from stage.selectors.apps import version_get
 from stage.services.deploy_documents import parse_deploy_documents
-from stage.tasks import version_ui_build
 
 ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
 COMPUTE_DIR = "/app/compute/"

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from stage.models import CurrentFile, FileVersion, Render
+from stage.renders.services import render_trigger
 from stage.services.files import file_write, files_push
-from stage.services.renders import render_trigger
 from tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import pytest
 
 from stage.models import Render, RenderArtifact
 from stage.renders import esbuild
-from stage.renders.services import render_build
+from stage.renders.build import render_build
 from tests.stage.helpers import data, error
 from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state, trigger
 

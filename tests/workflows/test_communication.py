@@ -3,8 +3,9 @@
 import pytest
 
 from tests.workflows.support import error_of, publish_workflows, run
+from workflows.errors import TemporaryDeliveryError
 from workflows.models import CommunicationChannel, Delivery, Message
-from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
+from workflows.services.delivery import delivery_perform
 
 pytestmark = pytest.mark.django_db
 

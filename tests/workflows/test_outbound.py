@@ -7,8 +7,9 @@ import json
 import pytest
 
 from tests.workflows.support import channel_app, run
+from workflows.errors import TemporaryDeliveryError
 from workflows.models import Delivery
-from workflows.services.delivery import TemporaryDeliveryError, delivery_perform
+from workflows.services.delivery import delivery_perform
 
 pytestmark = pytest.mark.django_db
 

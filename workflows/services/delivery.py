@@ -17,15 +17,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.egress import egress_post
+from workflows.errors import PermanentDeliveryError, TemporaryDeliveryError
 from workflows.models import CommunicationChannel, Delivery, Message
-
-
-class TemporaryDeliveryError(Exception):
-    """Worth retrying: a timeout, a refused connection, a 5xx or 429."""
-
-
-class PermanentDeliveryError(Exception):
-    """Never worth retrying: the provider refused the message itself."""
 
 
 def delivery_claim(*, delivery_id: int) -> Delivery | None:
@@ -102,8 +96,6 @@ def _send_email(message: Message, channel: CommunicationChannel, delivery: Deliv
 
 
 def _post(message: Message, url: str, body: bytes, headers: dict, provider: str) -> dict:
-    from workflows.egress import egress_post
-
     status, text = egress_post(url=url, body=body, headers=headers, app_sid=message.app.sid)
     if status == 429 or status >= 500:
         raise TemporaryDeliveryError(f"{provider} answered {status}: {text[:200]}")

@@ -1,0 +1,57 @@
+"""What a build leaves: an artifact stored once per content hash, or its errors, capped. Shared by session renders
+and app versions' UIs: files a build has already made are a hash lookup, whoever asks."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+
+from stage.models import RenderArtifact
+from stage.renders import esbuild
+
+MAX_ERROR_LENGTH = 20_000
+MAX_ERROR_LOCATIONS = 50
+T = TypeVar("T")
+
+
+@cache
+def _fingerprint() -> str:
+    return esbuild.builder_fingerprint()
+
+
+def content_hash(*, entry: str, files: dict[str, str]) -> str:
+    """Everything that decides the artifact: the entry, every file's path and content, and the builder."""
+    payload = json.dumps([_fingerprint(), entry, sorted(files.items())], separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def artifact_store(*, content_hash: str, output: esbuild.BuildOutput) -> RenderArtifact:
+    """Store a built bundle once per content hash; a concurrent build of the same files finds the first one."""
+    size = len(output.js.encode()) + len(output.css.encode())
+    try:
+        with transaction.atomic():
+            return RenderArtifact.objects.create(content_hash=content_hash, js=output.js, css=output.css, size=size)
+    except IntegrityError:
+        return RenderArtifact.objects.get(content_hash=content_hash)
+
+
+def artifact_for(
+    *, entry: str, files: dict[str, str], attach: Callable[[RenderArtifact], T], fail: Callable[[list[dict], str], T]
+) -> T:
+    """Reuse the artifact of these exact files or build it; `attach(artifact)` records it on its user (inside the
+    lock that keeps retention.py from deleting a reused artifact meanwhile), `fail(errors, text)` records a
+    failed build's errors (capped)."""
+    digest = content_hash(entry=entry, files=files)
+    with transaction.atomic():  # a reused artifact stays locked until its user points at it (retention.py)
+        artifact = RenderArtifact.objects.select_for_update().filter(content_hash=digest).first()
+        if artifact is not None:
+            return attach(artifact)
+    try:
+        output = esbuild.build_bundle(entry=entry, files=files)
+    except esbuild.BuildFailed as exc:
+        errors = exc.errors[:MAX_ERROR_LOCATIONS]
+        return fail(errors, esbuild.format_errors(errors)[:MAX_ERROR_LENGTH])
+    return attach(artifact_store(content_hash=digest, output=output))
