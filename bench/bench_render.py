@@ -91,13 +91,13 @@ def main() -> None:
     cold, warm = build_ms[0], build_ms[1:]
 
     # 3. Re-render of unchanged files: the artifact is found by content hash and esbuild never runs.
-    runs_before = esbuild.server.builds_run
+    runs_before = esbuild.server.calls
     reuse_ms = []
     for _ in range(RUNS):
         render = render_trigger(session=session)
         render.refresh_from_db()
         reuse_ms.append(render.build_ms)
-    esbuild_runs = esbuild.server.builds_run - runs_before
+    esbuild_runs = esbuild.server.calls - runs_before
 
     # 2. Trigger -> ready through a real Celery worker on Redis, warmed by one render first.
     celery_app.conf.task_always_eager = False

@@ -202,8 +202,8 @@ STAGE_SESSION_TOUCH_SECONDS = env.int("STAGE_SESSION_TOUCH_SECONDS", default=60)
 
 # --- Renders -------------------------------------------------------------------------------------------
 
-# The Node.js that runs esbuild for renders (a warm process per worker process).
-STAGE_RENDER_NODE = env("STAGE_RENDER_NODE", default="node")
+# The Node.js that runs the platform's esbuild drivers: renders and backend compiles (core/node.py).
+STAGE_NODE = env("STAGE_NODE", default="node")
 # A build running longer than this fails the render and its Node process is killed.
 STAGE_RENDER_TIMEOUT_SECONDS = env.float("STAGE_RENDER_TIMEOUT_SECONDS", default=30.0)
 # How often an open preview page asks whether a newer render is ready.
@@ -231,8 +231,9 @@ STAGE_EGRESS_ALLOW = env.list("STAGE_EGRESS_ALLOW", default=[])
 STAGE_EGRESS_TIMEOUT_SECONDS = env.float("STAGE_EGRESS_TIMEOUT_SECONDS", default=10.0)
 STAGE_EGRESS_MAX_BYTES = env.int("STAGE_EGRESS_MAX_BYTES", default=10 * 1024 * 1024)
 STAGE_EGRESS_MAX_REDIRECTS = env.int("STAGE_EGRESS_MAX_REDIRECTS", default=5)
+# Compiled backends stay this long in the shared cache (Redis); a bundle asked for after that is compiled again.
+STAGE_BACKEND_BUNDLE_TTL_SECONDS = env.int("STAGE_BACKEND_BUNDLE_TTL_SECONDS", default=7 * 24 * 3600)
 STAGE_DENO = env("STAGE_DENO", default=str(BASE_DIR / "node_modules" / ".bin" / "deno"))
-STAGE_BACKEND_NODE = env("STAGE_BACKEND_NODE", default="node")
 # Sockets and bundles live here, one sub-directory per backend process. Per instance (checkout and port), never a
 # directory every Stage on the host shares; what dead processes left is removed when a process starts its first
 # backend. Kept short: Unix socket paths are limited to 108 bytes.

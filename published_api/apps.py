@@ -9,7 +9,11 @@ class PublishedApiConfig(AppConfig):
     name = "published_api"
 
     def ready(self):
+        from published_api.compiler import compile_ahead
         from published_api.sandbox import checks  # noqa: F401  (registers the sandbox system check)
+        from stage.services.deploy_builds import register_deploy_build
+
+        register_deploy_build("backend", compile_ahead)
 
         _stop_backends_on_sigterm()
 

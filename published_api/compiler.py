@@ -1,26 +1,27 @@
 """Compile a version's backend into one ES module with esbuild, and keep the result.
 
-A warm Node process (published_api/js/compile.mjs) answers one JSON line per compile. Bundles are immutable
-per version, so they are kept by version sid and compiler revision: in this process's memory, on local disk
-(Deno runs the file) and in the shared Django cache (Redis in production), which is how a deploy-time compile
-on a Celery worker serves every web process. The shared cache is an optimisation: when Redis is down the
-bundle is compiled here instead. Compile errors are kept in memory only.
+The warm Node driver published_api/js/compile.mjs (run by core/node.py) answers one compile per request. A
+version with compute modules and no backend entrypoint gets a stub entry that answers 404, so its modules still
+load. Bundles are immutable per version, so they are kept by version sid and compiler revision (a fingerprint
+over the drivers and package-lock.json, so an npm upgrade compiles afresh): in this process's memory, on local
+disk (Deno runs the file) and in the shared Django cache (Redis in production) for
+STAGE_BACKEND_BUNDLE_TTL_SECONDS, which is how the compile a deploy does serves every web process. The shared
+cache is an optimisation: when Redis is down the bundle is compiled here instead. Compile errors are kept in
+this process's memory only.
 """
 
-import hashlib
-import json
 import logging
 import os
-import subprocess
 import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 
+from core.node import LINE_SERVER, NodeDriver, NodeFailed, NodeMissing, fingerprint
 from published_api.errors import BackendCompileError
 from stage.models import AppVersion
-from stage.selectors.apps import version_files
+from stage.selectors.published_apps import version_files
 
 logger = logging.getLogger(__name__)
 
@@ -28,57 +29,17 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 COMPILE_TIMEOUT_SECONDS = 30
 
 
-def _compiler_revision() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(JS_DIR.glob("*.*js")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def compiler_revision() -> str:
+    """What besides a version's files decides its bundle: the compile driver, the runtime modules it bundles
+    (published_api/js) and the locked npm packages (hono, esbuild)."""
+    return fingerprint((*JS_DIR.glob("*.*js"), LINE_SERVER))[:12]
 
 
-REVISION = _compiler_revision()
+REVISION = compiler_revision()
+STUB = "/__stage_compute_only.js"
+STUB_SOURCE = "export default { fetch: () => new Response('This app has no backend.', { status: 404 }) };\n"
 
-
-class _WarmCompiler:
-    """One Node process per Python process, one compile at a time; restarted when it dies or hangs."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._proc: subprocess.Popen | None = None
-
-    def _ensure(self) -> subprocess.Popen:
-        if self._proc is None or self._proc.poll() is not None:
-            self._proc = subprocess.Popen(
-                [settings.STAGE_BACKEND_NODE, str(JS_DIR / "compile.mjs")],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                cwd=JS_DIR,
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-            )
-        return self._proc
-
-    def compile(self, *, files: dict[str, str], entrypoint: str) -> dict:
-        request = json.dumps({"files": files, "entrypoint": entrypoint}) + "\n"
-        with self._lock:
-            proc = self._ensure()
-            timer = threading.Timer(COMPILE_TIMEOUT_SECONDS, proc.kill)
-            timer.start()
-            try:
-                proc.stdin.write(request.encode())
-                proc.stdin.flush()
-                line = proc.stdout.readline()
-            except OSError:
-                line = b""
-            finally:
-                timer.cancel()
-            if not line:
-                proc.kill()
-                self._proc = None
-                raise BackendCompileError("The compiler stopped before answering (too slow or crashed).")
-            return json.loads(line)
-
-
-_compiler = _WarmCompiler()
+_driver = NodeDriver(JS_DIR / "compile.mjs", name="The compiler")
 _memory: dict[str, Path] = {}
 _errors: dict[str, BackendCompileError] = {}
 
@@ -108,6 +69,26 @@ def compile_error(error: dict) -> BackendCompileError:
     )
 
 
+def compile_files(*, files: dict[str, str], entrypoint: str) -> str:
+    """The bundled ES module of `entrypoint` over `files`. Raises BackendCompileError."""
+    try:
+        result = _driver.call({"files": files, "entrypoint": entrypoint}, timeout=COMPILE_TIMEOUT_SECONDS)
+    except NodeMissing as exc:
+        raise BackendCompileError(str(exc)) from exc
+    except NodeFailed as exc:
+        raise BackendCompileError("The compiler stopped before answering (too slow or crashed).") from exc
+    if "error" in result:
+        raise compile_error(result["error"])
+    return result["code"]
+
+
+def _compile_version(version: AppVersion) -> str:
+    files = version_files(version=version)
+    if version.backend_entrypoint:
+        return compile_files(files=files, entrypoint=version.backend_entrypoint)
+    return compile_files(files={**files, STUB: STUB_SOURCE}, entrypoint=STUB)
+
+
 def _shared_get(key: str) -> str | None:
     try:
         return cache.get(key)
@@ -118,7 +99,7 @@ def _shared_get(key: str) -> str | None:
 
 def _shared_set(key: str, code: str) -> None:
     try:
-        cache.set(key, code, timeout=None)
+        cache.set(key, code, timeout=settings.STAGE_BACKEND_BUNDLE_TTL_SECONDS)
     except Exception:
         logger.warning("Shared bundle cache unavailable; %s is kept on local disk only", key, exc_info=True)
 
@@ -134,23 +115,31 @@ def bundle_for(*, version: AppVersion) -> Path:
     if not path.exists():
         code = _shared_get(key)
         if code is None:
-            result = _compiler.compile(files=version_files(version=version), entrypoint=version.backend_entrypoint)
-            if "error" in result:
-                _errors[key] = compile_error(result["error"])
-                raise _errors[key]
-            code = result["code"]
+            try:
+                code = _compile_version(version)
+            except BackendCompileError as error:
+                if error.details:  # the author's error, located; a platform failure is tried again next time
+                    _errors[key] = error
+                raise
             _shared_set(key, code)
         _write_atomically(path, code)
     _memory[key] = path
     return path
 
 
-def compile_version(*, version: AppVersion) -> str | None:
-    """Compile ahead of the first request (deploy time). Returns the compile error message, or None."""
-    if not version.backend_entrypoint:
-        return None
+def compile_ahead(version: AppVersion) -> None:
+    """The deploy's compile (a registered deploy build): the bundle lands in the shared cache before the first
+    request, and the outcome is kept on the version. A version whose backend does not compile is still deployed:
+    its UI and workflows work, and its API answers the located error (500 BACKEND_COMPILE_ERROR)."""
+    if not (version.backend_entrypoint or version.compute_modules):
+        return
     try:
         bundle_for(version=version)
     except BackendCompileError as error:
-        return error.message
-    return None
+        version.backend_status = AppVersion.BackendStatus.FAILED
+        version.backend_error = error.details or {"file": "", "line": 0, "column": 0, "message": error.message}
+    else:
+        version.backend_status, version.backend_error = AppVersion.BackendStatus.READY, None
+    AppVersion.objects.filter(pk=version.pk).update(
+        backend_status=version.backend_status, backend_error=version.backend_error
+    )

@@ -9,35 +9,20 @@ answers 404), kept per version like backend bundles.
 
 import json
 import re
-from pathlib import Path
 
 from core.errors import NotFound, ValidationFailed
 from published_api.bridge import Caller
-from published_api.compiler import REVISION, _compiler, bundle_dir, bundle_for, compile_error
+from published_api.compiler import bundle_for
 from published_api.compute.errors import ComputeError
 from published_api.forwarding import COMPUTE_HEADER
 from published_api.runtime import supervisor
 from published_api.selectors import backend_target
-from stage.models import App, AppVersion, Channel
-from stage.selectors.apps import channel_version, version_files
+from stage.models import App, Channel
+from stage.selectors.published_apps import channel_version
 
 MODULE = re.compile(r"^[a-z][a-z0-9_]*$")
 FUNCTION = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,99}$")
 KINDS = ("query", "mutation", "action")
-STUB = "/__stage_compute_only.js"
-STUB_SOURCE = "export default { fetch: () => new Response('This app has no backend.', { status: 404 }) };\n"
-_compute_only: dict[str, Path] = {}
-
-
-def _compute_only_bundle(version: AppVersion) -> Path:
-    path = bundle_dir() / f"{version.sid}-compute-{REVISION}.js"
-    if _compute_only.get(version.sid) != path or not path.exists():
-        result = _compiler.compile(files={**version_files(version=version), STUB: STUB_SOURCE}, entrypoint=STUB)
-        if "error" in result:
-            raise compile_error(result["error"])
-        path.write_text(result["code"])
-        _compute_only[version.sid] = path
-    return path
 
 
 def _process(app: App, channel: str):
@@ -49,7 +34,7 @@ def _process(app: App, channel: str):
     elif version.compute_modules:
         key = (app.sid, app.session.public_id, app.last_deployed_at, app.updated_at, version.sid, "compute")
         caller = Caller(app_sid=app.sid, session_id=app.session.public_id)
-        bundle = lambda: _compute_only_bundle(version)  # noqa: E731
+        bundle = lambda: bundle_for(version=version)  # noqa: E731
     else:
         raise NotFound(f"App {app.sid} has no compute modules.")
     return supervisor.process_for(slot=(app.sid, channel), key=key, caller=caller, bundle=bundle)

@@ -5,8 +5,8 @@
 // permissions refuse what matters). Anything else, the host's own files included, is a compile error.
 import { build } from "esbuild";
 import { dirname, join, posix } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { serveLines } from "../../core/js/line_server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PLATFORM = join(HERE, "..", "..");
@@ -114,15 +114,7 @@ async function compile({ files, entrypoint }) {
   }
 }
 
-// A warm process: one JSON request per stdin line, one JSON answer per stdout line, in order.
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (!line.trim()) continue;
-  let out;
-  try {
-    out = await compile(JSON.parse(line));
-  } catch (error) {
-    out = { error: { file: "", line: 0, column: 0, message: `Compiler failure: ${error?.message ?? error}` } };
-  }
-  process.stdout.write(JSON.stringify(out) + "\n");
-}
+// A warm process: one compile request per stdin line, one answer per stdout line.
+await serveLines(compile, (error) => ({
+  error: { file: "", line: 0, column: 0, message: `Compiler failure: ${error?.message ?? error}` },
+}));

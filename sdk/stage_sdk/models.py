@@ -228,11 +228,20 @@ class VersionUi(Model):
 
 
 @dataclass
+class VersionBackend(Model):
+    """How the deploy's compile of a version's backend went: status none (no backend), unchecked (deployed before
+    deploys compiled ahead), ready or failed, with ``error`` {file, line, column, message} when it failed."""
+
+    status: str = ""
+    error: dict | None = None
+
+
+@dataclass
 class AppVersion(Model):
     """An immutable deploy: ``version`` is its number (1, 2, ...), ``files`` its manifest {path, version, size},
     ``url`` the version's own origin (its UI at /, its backend at /api), which always serves this version."""
 
-    nested = {"created_by": Person, "files": FileInfo, "ui": VersionUi}
+    nested = {"created_by": Person, "files": FileInfo, "ui": VersionUi, "backend": VersionBackend}
     sid: str = ""
     version: int = 0
     created_at: int | None = None
@@ -243,6 +252,7 @@ class AppVersion(Model):
     files: list[FileInfo] = field(default_factory=list)
     url: str | None = None
     ui: VersionUi | None = None
+    backend: VersionBackend | None = None
 
 
 @dataclass

@@ -1,3 +1,3 @@
 """Staff's view of Stage, one module per area. Writes go through the same services as the API."""
 
-from stage.admin import apps, sessions  # noqa: F401
+from stage.admin import published_apps, sessions  # noqa: F401

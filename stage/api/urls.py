@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stage.api import apps
+from stage.api import published_apps
 from stage.api import sessions as views
 
 urlpatterns = [
@@ -14,13 +14,13 @@ urlpatterns = [
     path("sessions/<id:session_id>/render", views.SessionRenderView.as_view()),
     path("sessions/<id:session_id>/status", views.SessionStatusView.as_view()),
     path("sessions/<id:session_id>/google-scopes", views.SessionGoogleScopesView.as_view()),
-    path("apps", apps.AppListCreateView.as_view()),
-    path("apps/<id:sid>", apps.AppDetailView.as_view()),
-    path("apps/<id:sid>/deploy", apps.AppDeployView.as_view()),
-    path("apps/<id:sid>/versions", apps.AppVersionsView.as_view()),
-    path("apps/<id:sid>/channels", apps.AppChannelsView.as_view()),
-    path("apps/<id:sid>/channels/production/promote", apps.PromoteView.as_view()),
-    path("apps/<id:sid>/channels/production/rollback", apps.RollbackView.as_view()),
-    path("apps/<id:sid>/channels/history", apps.ChannelHistoryView.as_view()),
-    path("apps/<id:sid>/preview-link", apps.PreviewLinkView.as_view()),
+    path("apps", published_apps.AppListCreateView.as_view()),
+    path("apps/<id:sid>", published_apps.AppDetailView.as_view()),
+    path("apps/<id:sid>/deploy", published_apps.AppDeployView.as_view()),
+    path("apps/<id:sid>/versions", published_apps.AppVersionsView.as_view()),
+    path("apps/<id:sid>/channels", published_apps.AppChannelsView.as_view()),
+    path("apps/<id:sid>/channels/production/promote", published_apps.PromoteView.as_view()),
+    path("apps/<id:sid>/channels/production/rollback", published_apps.RollbackView.as_view()),
+    path("apps/<id:sid>/channels/history", published_apps.ChannelHistoryView.as_view()),
+    path("apps/<id:sid>/preview-link", published_apps.PreviewLinkView.as_view()),
 ]

@@ -1,5 +1,5 @@
-from .apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .files import CurrentFile, FileVersion
+from .published_apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .renders import Render, RenderArtifact
 from .sessions import Session
 from .snapshots import Snapshot

@@ -1,6 +1,6 @@
 """JSON shapes shared by the REST API and the Convex endpoint, one module per area."""
 
-from stage.presenters.apps import (
+from stage.presenters.published_apps import (
     app_detail,
     apps_detail,
     channel_move,

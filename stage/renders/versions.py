@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from stage.models import AppVersion
 from stage.renders.artifacts import artifact_for
-from stage.selectors.apps import version_files
+from stage.selectors.published_apps import version_files
 
 logger = logging.getLogger(__name__)
 UiStatus = AppVersion.UiStatus

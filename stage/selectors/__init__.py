@@ -1,6 +1,6 @@
 """Reads, one module per area. Every lookup of a user's resource is scoped to its owner."""
 
-from stage.selectors.apps import (
+from stage.selectors.published_apps import (
     app_get,
     app_get_by_session,
     app_get_public,

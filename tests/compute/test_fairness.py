@@ -7,7 +7,7 @@ import time
 import pytest
 
 from published_api import host_slots
-from tests.published_api.apps import publish
+from tests.published_api.publishing import publish
 from tests.published_api.test_sandbox import _in_background
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

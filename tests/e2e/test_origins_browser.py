@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 
 from core.models import ApiKey
 from stage.origins.preview_links import preview_token_mint
-from stage.services.apps import channel_rollback
+from stage.services.published_apps import channel_rollback
 from tests.factories import UserFactory
-from tests.published_api.apps import deploy, publish
+from tests.published_api.publishing import deploy, publish
 from tests.stage.render_support import pushed_session, trigger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

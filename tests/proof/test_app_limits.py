@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.published_api.apps import publish as publish_backend
+from tests.published_api.publishing import publish as publish_backend
 from tests.workflows.support import error_of, publish_workflows, run
 
 pytestmark = pytest.mark.django_db

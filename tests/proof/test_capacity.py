@@ -13,7 +13,7 @@ import pytest
 
 from bench.harness import ROOT, serve
 from core.keys import apikey_create
-from tests.published_api.apps import HEALTH, publish
+from tests.published_api.publishing import HEALTH, publish
 from tests.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -11,7 +11,7 @@ import pytest
 from bench.harness import ROOT, free_port
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.probe import sandbox_support
-from tests.published_api.apps import HEALTH, publish
+from tests.published_api.publishing import HEALTH, publish
 from tests.waiting import wait_for
 from tests.worker import worker_environment
 

@@ -4,7 +4,6 @@ serves (kept while the app's generation counter in Redis has not moved), on one 
 
 import contextlib
 import tempfile
-import time
 
 import httpx
 import pytest
@@ -13,9 +12,8 @@ from django.core.cache import cache
 from bench.harness import serve
 from core.keys import apikey_create
 from published_api.compiler import _cache_key
-from published_api.tasks import compile_backend
-from stage.services.apps import channel_promote, channel_rollback
-from tests.published_api.apps import deploy, publish
+from stage.services.published_apps import channel_promote, channel_rollback
+from tests.published_api.publishing import deploy, publish
 from tests.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -62,16 +60,11 @@ def test_deploy_promote_and_rollback_reach_every_web_process(two_web_processes, 
     assert [first.get(url).text, second.get(url).text] == ["v1", "v1"]
 
 
-@pytest.mark.worker
-def test_the_deploy_time_compile_on_a_worker_fills_the_shared_cache(celery_worker_process, user):
-    # given a deployed version nobody has requested yet
+def test_the_deploy_time_compile_serves_a_web_process_that_never_compiled(two_web_processes, user):
+    # given a version deployed here (this process compiles it) and never requested
+    first, _ = two_web_processes
     app = publish(user, "export default { fetch: () => new Response('warm') };")
-    version = deploy(app, "export default { fetch: () => new Response('compiled on the worker') };")
-    cache.delete(_cache_key(version.sid))
-    # when the deploy hands the compile to a real worker
-    compile_backend.delay(version.pk)
-    # then the bundle lands in the shared cache for every web process
-    deadline = time.monotonic() + 30
-    while cache.get(_cache_key(version.sid)) is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert "compiled on the worker" in cache.get(_cache_key(version.sid))
+    version = deploy(app, "export default { fetch: () => new Response('compiled at deploy') };")
+    # then the bundle is already in the shared cache, and a web process serves it from there
+    assert "compiled at deploy" in cache.get(_cache_key(version.sid))
+    assert first.get(f"/stage/{app.sid}/api/").text == "compiled at deploy"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from stage.services.apps import app_archive
-from tests.published_api.apps import HEALTH, deploy, publish
+from stage.services.published_apps import app_archive
+from tests.published_api.publishing import HEALTH, deploy, publish
 
 ECHO = """
 import { Hono } from "hono";

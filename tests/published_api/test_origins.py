@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 
 from stage.origins.preview_links import SALT, preview_token_mint
-from stage.services.apps import channel_promote, channel_rollback
-from tests.published_api.apps import deploy, publish
+from stage.services.published_apps import channel_promote, channel_rollback
+from tests.published_api.publishing import deploy, publish
 
 pytestmark = pytest.mark.django_db
 

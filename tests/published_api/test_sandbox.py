@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from tests.local_server import LocalServer
-from tests.published_api.apps import HEALTH, publish
+from tests.published_api.publishing import HEALTH, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from stage.models import AppVersion, Channel, ChannelMove
-from stage.services.apps import app_deploy, app_publish, channel_promote
 from stage.services.files import files_push
+from stage.services.published_apps import app_deploy, app_publish, channel_promote
 from stage.services.sessions import session_create
 from tests.factories import UserFactory
 

@@ -203,11 +203,11 @@ def test_a_warm_process_that_died_between_builds_is_replaced_without_failing_the
 
 def test_a_builder_that_keeps_dying_fails_the_build_with_a_clear_message(settings):
     esbuild.server.stop()
-    settings.STAGE_RENDER_NODE = "/bin/true"  # starts, reads nothing, exits at once
+    settings.STAGE_NODE = "/bin/true"  # starts, reads nothing, exits at once
     try:
         errors = failure(app("export default () => null;"))
     finally:
         esbuild.server.stop()
-        settings.STAGE_RENDER_NODE = "node"
+        settings.STAGE_NODE = "node"
 
     assert errors == [{"file": None, "line": None, "column": None, "message": "The build crashed"}]

@@ -47,14 +47,14 @@ def test_a_render_that_does_not_build_fails_with_located_errors(api, capture):
 def test_rendering_unchanged_files_reuses_the_artifact_without_running_esbuild(api, capture):
     session_id = pushed_session(api, GOOD_APP)
     trigger(api, session_id, capture)
-    builds_before = esbuild.server.builds_run
+    builds_before = esbuild.server.calls
 
     trigger(api, session_id, capture)
 
     first, second = Render.objects.filter(session__public_id=session_id).order_by("version")
     assert second.status == Render.Status.READY
     assert second.artifact_id == first.artifact_id
-    assert esbuild.server.builds_run == builds_before
+    assert esbuild.server.calls == builds_before
     assert RenderArtifact.objects.count() == 1
 
 
@@ -115,11 +115,11 @@ def test_a_build_that_overruns_its_deadline_fails_and_the_next_build_works(api, 
 def test_a_missing_node_fails_the_render_with_a_clear_message(api, capture, settings):
     session_id = pushed_session(api, GOOD_APP)
     esbuild.server.stop()
-    settings.STAGE_RENDER_NODE = "/nonexistent/node"
+    settings.STAGE_NODE = "/nonexistent/node"
     try:
         trigger(api, session_id, capture)
     finally:
-        settings.STAGE_RENDER_NODE = "node"
+        settings.STAGE_NODE = "node"
 
     state = render_state(api, session_id)
     assert state["status"] == "failed"

@@ -89,3 +89,56 @@ def test_channel_and_google_secrets_are_write_only_in_the_admin(staff, api, user
     page = staff.get(f"/admin/workflows/googlecredential/{credential.pk}/change/").content.decode()
     assert "1//very-secret" not in page
     assert GoogleCredential.objects.get().refresh_token == "1//very-secret"
+
+
+def test_the_admin_checks_a_new_channel_with_the_api_rules_and_saves_nothing_bad(staff, user):
+    from workflows.models import CommunicationChannel
+
+    add = "/admin/workflows/communicationchannel/add/"
+    bad = {
+        "owner": user.pk,
+        "name": "hook",
+        "kind": "webhook",
+        "config": '{"url": "ftp://x"}',
+        "secrets": '{"secret": "s"}',
+    }
+    page = staff.post(add, bad)
+    assert page.status_code == 200 and "config.url: expected an http(s) URL" in page.content.decode()
+    unknown = {**bad, "config": '{"url": "https://h.example.com/x", "colour": "red"}'}
+    assert "config.colour: unknown for a webhook channel" in staff.post(add, unknown).content.decode()
+    assert "config.secret: required" in staff.post(add, {**bad, "secrets": ""}).content.decode()
+    assert not CommunicationChannel.objects.exists()
+
+    good = {**bad, "config": '{"url": "https://h.example.com/x"}', "secrets": '{"secret": "hunter2"}'}
+    assert staff.post(add, good).status_code == 302
+    channel = CommunicationChannel.objects.get()
+    assert (channel.config, channel.secrets) == ({"url": "https://h.example.com/x"}, {"secret": "hunter2"})
+    # a secret key sent as config is still stored as a secret, never shown
+    slack = {"owner": user.pk, "name": "s", "kind": "slack", "config": '{"webhookUrl": "https://hooks.slack.com/x"}'}
+    assert staff.post(add, {**slack, "secrets": ""}).status_code == 302
+    stored = CommunicationChannel.objects.get(name="s")
+    assert (stored.config, stored.secrets) == ({}, {"webhookUrl": "https://hooks.slack.com/x"})
+
+
+def test_the_admin_sets_google_credentials_through_the_service(staff, api):
+    from stage.models import App
+    from workflows.models import GoogleCredential
+
+    app = App.objects.get(sid=publish_workflows(api, {"w": {"steps": [{"response": {"body": 1}}]}})["sid"])
+    add = "/admin/workflows/googlecredential/add/"
+    key = '{"client_email": "bot@p.iam.gserviceaccount.com", "private_key": "-----BEGIN"}'
+    both = {"app": app.pk, "client_id": "c", "refresh_token": "1//t", "service_account_info": key}
+    assert "not both" in staff.post(add, both).content.decode()
+    lacking = {"app": app.pk, "client_id": "", "service_account_info": '{"client_email": "x"}'}
+    assert "The service account key lacks private_key" in staff.post(add, lacking).content.decode()
+    assert not GoogleCredential.objects.exists()
+
+    assert staff.post(add, {"app": app.pk, "client_id": "c", "refresh_token": "1//t"}).status_code == 302
+    credential = GoogleCredential.objects.get()
+    assert (credential.kind, credential.refresh_token) == ("refresh_token", "1//t")
+    # switching to a service account replaces the refresh token; the kind follows
+    change = f"/admin/workflows/googlecredential/{credential.pk}/change/"
+    assert staff.post(change, {"app": app.pk, "client_id": "", "service_account_info": key}).status_code == 302
+    credential.refresh_from_db()
+    assert (credential.kind, credential.refresh_token) == ("service_account", "")
+    assert credential.service_account_info["client_email"] == "bot@p.iam.gserviceaccount.com"

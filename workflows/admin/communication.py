@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from workflows.admin.readonly import ReadOnlyAdminMixin
 from workflows.admin.secrets import ChannelForm
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
-from workflows.services.communication import delivery_retry
+from workflows.services.communication import channel_create, channel_update, delivery_retry
 
 
 @admin.register(CommunicationChannel)
@@ -12,8 +12,20 @@ class CommunicationChannelAdmin(admin.ModelAdmin):
     list_filter = ["kind", "created_at"]
     search_fields = ["public_id", "name", "owner__email"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["public_id", "created_at"]
     form = ChannelForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["public_id", "created_at", "kind"] if obj else ["public_id", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Written by the services the API uses (the form has already checked the config with them)."""
+        data = form.cleaned_data
+        config = {**data["config"], **data["secrets"]}
+        if change:
+            channel_update(channel=obj, name=data["name"], config=config)
+        else:
+            obj.pk = channel_create(owner=data["owner"], name=data["name"], kind=data["kind"], config=config).pk
+            obj.refresh_from_db()
 
 
 @admin.register(Registration)

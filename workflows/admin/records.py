@@ -7,6 +7,7 @@ from workflows.admin.readonly import ReadOnlyAdminMixin
 from workflows.admin.secrets import GoogleCredentialForm
 from workflows.models import BillingItem, GoogleCredential, LedgerEvent, LedgerHead, PulseEvent
 from workflows.services.ledger import ledger_verify_app
+from workflows.services.records import google_credential_set
 
 
 @admin.register(BillingItem)
@@ -64,4 +65,17 @@ class GoogleCredentialAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["app__sid", "client_id"]
     raw_id_fields = ["app"]
+    readonly_fields = ["kind"]
     form = GoogleCredentialForm
+
+    def save_model(self, request, obj, form, change):
+        """Written by google_credential_set, which decides the kind from what was given."""
+        data = form.cleaned_data
+        obj.pk = google_credential_set(
+            app=data["app"],
+            refresh_token=data["refresh_token"] or "",
+            client_id=data["client_id"],
+            client_secret=data["client_secret"] or "",
+            service_account_info=data["service_account_info"] or None,
+        ).pk
+        obj.refresh_from_db()

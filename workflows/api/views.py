@@ -10,15 +10,12 @@ from rest_framework.views import APIView
 from core.api.envelope import error_body
 from core.api.pagination import NewestFirstPagination, page_of
 from core.api.serializers import validated
-from core.errors import Conflict, ValidationFailed
-from core.limits import app_quota
-from core.outbox import send_task_on_commit
+from core.errors import ValidationFailed
 from stage.selectors import app_get
 from workflows import presenters, selectors
 from workflows.api import serializers as s
 from workflows.services.communication import channel_create, registration_create
-from workflows.services.runs import run_answer, run_execute, run_start
-from workflows.tasks import run_workflow
+from workflows.services.run_requests import run_request
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -71,25 +68,19 @@ class RunWorkflowView(APIView):
         dry_run, is_async = _flag(request, "dryRun"), _flag(request, "async")
         key = _idempotency_key(request)
         app = app_get(sid=app_sid, owner=request.user)
-        app_quota(app.sid, "workflow_runs")
-        run, created = run_start(
+        requested = run_request(
             app=app,
             caller=request.user,
             workflow=workflow,
             input=data["input"],
             dry_run=dry_run,
-            is_async=is_async and not dry_run,
+            is_async=is_async,
             idempotency_key=key,
         )
-        if not created and run.workflow != workflow:
-            raise Conflict("This Idempotency-Key was used for another workflow", details={"runId": run.public_id})
-        if run.is_async:
-            if created:
-                send_task_on_commit(run_workflow, run.pk)
+        run = requested.run
+        if requested.answer is None:
             return Response({"runId": run.public_id, "status": run.status}, status=status.HTTP_202_ACCEPTED)
-        if created:
-            run_execute(run=run)
-        return answer_response(run_answer(run=run), run.public_id)
+        return answer_response(requested.answer, run.public_id)
 
 
 class AppRunsView(APIView):

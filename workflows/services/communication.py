@@ -33,8 +33,8 @@ def _check_url(field: str, value) -> None:
         raise _invalid(field, "expected an http(s) URL") from None
 
 
-def channel_create(*, owner, name: str, kind: str, config: dict) -> CommunicationChannel:
-    """Create a channel; secret keys (Slack's webhook URL, a webhook's signing secret) are stored write-only."""
+def channel_config_clean(*, kind: str, config: dict) -> tuple[dict, dict]:
+    """The (public, secret) parts of a channel's config, checked for its kind. Raises ValidationFailed."""
     if kind not in KIND_FIELDS:
         raise _invalid("kind", f"must be one of {', '.join(KIND_FIELDS)}")
     public, secret, required = KIND_FIELDS[kind]
@@ -56,13 +56,24 @@ def channel_create(*, owner, name: str, kind: str, config: dict) -> Communicatio
     for key in ("url", "webhookUrl"):
         if key in config:
             _check_url(f"config.{key}", config[key])
-    return CommunicationChannel.objects.create(
-        owner=owner,
-        name=name,
-        kind=kind,
-        config={key: value for key, value in config.items() if key in public},
-        secrets={key: value for key, value in config.items() if key in secret},
+    return (
+        {key: value for key, value in config.items() if key in public},
+        {key: value for key, value in config.items() if key in secret},
     )
+
+
+def channel_create(*, owner, name: str, kind: str, config: dict) -> CommunicationChannel:
+    """Create a channel; secret keys (Slack's webhook URL, a webhook's signing secret) are stored write-only."""
+    public, secrets = channel_config_clean(kind=kind, config=config)
+    return CommunicationChannel.objects.create(owner=owner, name=name, kind=kind, config=public, secrets=secrets)
+
+
+def channel_update(*, channel: CommunicationChannel, name: str, config: dict) -> CommunicationChannel:
+    """Rename or reconfigure a channel (its kind is fixed); secret keys left out keep their stored values."""
+    public, secrets = channel_config_clean(kind=channel.kind, config={**channel.secrets, **config})
+    channel.name, channel.config, channel.secrets = name, public, secrets
+    channel.save(update_fields=["name", "config", "secrets"])
+    return channel
 
 
 def registration_create(*, app: App, channel: CommunicationChannel) -> Registration:

@@ -55,6 +55,18 @@ def pulse_track(*, app, run, step_index, event: str, properties: dict, distinct_
     )
 
 
+def google_credential_clean(*, refresh_token: str, service_account_info: dict | None) -> None:
+    """Exactly one way to act as a Google account: an OAuth refresh token or a whole service account key."""
+    if bool(refresh_token) == bool(service_account_info):
+        raise ValidationFailed("Give either an OAuth refresh token or a service account key, not both")
+    if service_account_info is not None:
+        if not isinstance(service_account_info, dict):
+            raise ValidationFailed("The service account key is the JSON object Google gives you")
+        missing = sorted({"client_email", "private_key"} - set(service_account_info))
+        if missing:
+            raise ValidationFailed(f"The service account key lacks {', '.join(missing)}")
+
+
 def google_credential_set(
     *,
     app,
@@ -66,12 +78,7 @@ def google_credential_set(
     """Attach (or replace) the Google account an app's Sheets steps act as."""
     from workflows.models import GoogleCredential
 
-    if bool(refresh_token) == bool(service_account_info):
-        raise ValidationFailed("Give either an OAuth refresh token or a service account key, not both")
-    if service_account_info is not None:
-        missing = sorted({"client_email", "private_key"} - set(service_account_info))
-        if missing:
-            raise ValidationFailed(f"The service account key lacks {', '.join(missing)}")
+    google_credential_clean(refresh_token=refresh_token, service_account_info=service_account_info)
     kind = GoogleCredential.Kind.SERVICE_ACCOUNT if service_account_info else GoogleCredential.Kind.REFRESH_TOKEN
     credential, _ = GoogleCredential.objects.update_or_create(
         app=app,

@@ -66,7 +66,9 @@ def run_start(
     is_async: bool = False,
     idempotency_key: str | None = None,
 ) -> tuple[Run, bool]:
-    """Create a run pinned to the production version, or return the run an Idempotency-Key already made."""
+    """Create a run pinned to the production version, or return the run an Idempotency-Key already made.
+    A dry run is always synchronous."""
+    is_async = is_async and not dry_run
     if idempotency_key and not dry_run:
         existing = Run.objects.filter(caller=caller, app=app, idempotency_key=idempotency_key).first()
         if existing is not None:

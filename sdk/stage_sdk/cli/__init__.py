@@ -8,7 +8,7 @@ import sys
 import click
 
 from stage_sdk import __version__
-from stage_sdk.cli import apps, config, sessions
+from stage_sdk.cli import config, published_apps, sessions
 from stage_sdk.cli.output import EXIT_ERROR, State, common, report_error
 from stage_sdk.errors import StageError
 
@@ -58,7 +58,7 @@ def config_(state: State, name, value, unset):
     )
 
 
-for command in sessions.COMMANDS + apps.COMMANDS:
+for command in sessions.COMMANDS + published_apps.COMMANDS:
     cli.add_command(command)
 
 

@@ -5,9 +5,9 @@
 // Nothing is read from or written to disk except the platform's own node_modules and runtime.jsx, and no
 // network is touched: user files live only in memory, bare imports outside the allowed list fail the build.
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { serveLines } from "../../../core/js/line_server.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../../..");
@@ -130,16 +130,8 @@ async function handle(input) {
   }
 }
 
-// One JSON request per line on stdin, one JSON answer per line on stdout, for as long as stdin stays open:
-// a warm process saves the ~200 ms that starting Node and esbuild costs on every build.
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (!line.trim()) continue;
-  let answer;
-  try {
-    answer = await handle(JSON.parse(line));
-  } catch (err) {
-    answer = { ok: false, errors: [{ file: null, line: null, column: null, message: `Bad build request: ${err}` }] };
-  }
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
-}
+// A warm process: one build request per stdin line, one answer per stdout line.
+await serveLines(handle, (err) => ({
+  ok: false,
+  errors: [{ file: null, line: null, column: null, message: `Bad build request: ${err}` }],
+}));

@@ -55,10 +55,18 @@ class UiStatus(models.TextChoices):
     FAILED = "failed"
 
 
+class BackendStatus(models.TextChoices):
+    NONE = "none"  # no backend entrypoint and no compute modules
+    UNCHECKED = "unchecked"  # deployed before deploys compiled ahead: compiled on its first request
+    READY = "ready"
+    FAILED = "failed"
+
+
 class AppVersion(models.Model):
     """An immutable deploy: the session's files at that moment, by reference, and what the deploy found."""
 
     UiStatus = UiStatus
+    BackendStatus = BackendStatus
 
     sid = models.CharField(max_length=32, unique=True, default=new_version_sid, editable=False)
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="versions")
@@ -67,6 +75,11 @@ class AppVersion(models.Model):
     backend_entrypoint = models.CharField(max_length=1024, blank=True)
     compute_modules = models.JSONField(default=list, blank=True)
     workflows = models.JSONField(null=True, blank=True, help_text="The parsed /app/shift.workflows.json, if any.")
+    # The deploy compiles the backend ahead of its first request; a failure is kept here and the deploy still lands.
+    backend_status = models.CharField(max_length=16, choices=BackendStatus.choices, default=BackendStatus.NONE)
+    backend_error = models.JSONField(
+        null=True, blank=True, help_text="{file, line, column, message} of a failed compile."
+    )
     # The version's UI, built once from its own files when it is created (shown at its origin's /).
     ui_entry = models.CharField(max_length=1024, blank=True, help_text="Empty: the version has no UI.")
     ui_status = models.CharField(max_length=16, choices=UiStatus.choices, default=UiStatus.NONE)

@@ -16,7 +16,7 @@ from stage.models import App, AppVersion, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint
 from stage.selectors.served import version_is_public
-from stage.services.apps import (
+from stage.services.published_apps import (
     app_archive,
     app_changes_clean,
     app_unarchive,

@@ -4,7 +4,7 @@ from core.api.serializers import StrictCharField, StrictSerializer
 from stage import presenters, selectors
 from stage.api.app_serializers import SERVER_OWNED, AppListQuery, AppUpdateInput
 from stage.convex.registry import convex_function
-from stage.services.apps import app_update
+from stage.services.published_apps import app_update
 
 
 class AppArgs(StrictSerializer):

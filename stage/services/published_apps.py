@@ -20,7 +20,8 @@ from stage.generations import generation_bump_on_commit
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove, CurrentFile, FileVersion, Session
 from stage.paths import InvalidPath, normalize_path
 from stage.renders.tasks import version_ui_build
-from stage.selectors.apps import version_get
+from stage.selectors.published_apps import version_get
+from stage.services.deploy_builds import run_deploy_builds
 from stage.services.deploy_documents import parse_deploy_documents
 
 ENTRYPOINTS = ("/app/src/app.ts", "/app/app.tsx", "/app/src/index.ts", "/app/index.ts")
@@ -203,6 +204,7 @@ def app_publish(*, session: Session, name: str, author, description: str = "") -
         if "unique_session" not in str(exc) and "stage_app.session_id" not in str(exc):
             raise
         raise Conflict(f"Session {session.public_id} is already published.") from exc
+    run_deploy_builds(version)
     return app
 
 
@@ -254,7 +256,11 @@ def app_unarchive(*, app: App) -> App:
 
 
 def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
-    """A new version from the session's current files; preview moves to it, and production too on promote."""
+    """A new version from the session's current files; preview moves to it, and production too on promote.
+
+    Once committed, the registered deploy builds run on it (stage/services/deploy_builds.py): the backend is
+    compiled ahead and a compile error is kept on the version (`backend_status`, `backend_error`), reported by
+    the deploy's answer; the deploy itself stands, so a frontend-only change still ships."""
     with transaction.atomic():
         app = _lock_app(app)
         _refuse_archived(app, "deploy")
@@ -265,6 +271,7 @@ def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
         app.last_deployed_at = timezone.now()
         app.save(update_fields=["last_deployed_at", "updated_at"])
         generation_bump_on_commit(app.sid)
+    run_deploy_builds(version)
     return version
 
 

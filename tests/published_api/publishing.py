@@ -1,8 +1,8 @@
 """Publishing test apps through the real services: a session, its files, app_publish / app_deploy."""
 
 from stage.models import App
-from stage.services.apps import app_deploy, app_publish
 from stage.services.files import files_push
+from stage.services.published_apps import app_deploy, app_publish
 from stage.services.sessions import session_create
 
 HEALTH = """

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from core.timestamps import epoch_ms
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
-from stage.selectors import apps as selectors
+from stage.selectors import published_apps as selectors
 
 CHANNEL_URLS = {Channel.Name.PRODUCTION: app_url, Channel.Name.PREVIEW: preview_url}
 
@@ -75,6 +75,7 @@ def version_detail(version: AppVersion, *, files: list[dict] | None = None) -> d
         "files": files,
         "url": version_url(version.app.sid, version.number),
         "ui": version_ui(version),
+        "backend": {"status": version.backend_status, "error": version.backend_error},
     }
 
 

@@ -11,7 +11,7 @@ from stage.api import app_serializers as s
 from stage.models import App
 from stage.origins.names import preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint
-from stage.services.apps import app_deploy, app_publish, app_update, channel_promote, channel_rollback
+from stage.services.published_apps import app_deploy, app_publish, app_update, channel_promote, channel_rollback
 
 
 class AppScopedView(APIView):

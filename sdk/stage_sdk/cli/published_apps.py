@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import click
 
-from stage_sdk.cli.output import State, bold, common, dim, success
-from stage_sdk.models import App, Channels
+from stage_sdk.cli.output import State, bold, common, dim, success, warn
+from stage_sdk.models import App, Channels, VersionBackend
 
 
 def _channel_line(channels: Channels | None) -> str:
@@ -25,6 +25,15 @@ def _urls(*pairs: tuple[str, str | None]) -> None:
     for label, url in pairs:
         if url:
             click.echo(f"  {dim(f'{label:<11}')}{url}")
+
+
+def _warn_backend(backend: VersionBackend | None) -> None:
+    """The deploy stands, but its backend does not compile: say where, as a compiler would."""
+    if backend is None or backend.status != "failed" or not backend.error:
+        return
+    error = backend.error
+    where = f"{error.get('file')}:{error.get('line')}:{error.get('column')}" if error.get("line") else error.get("file")
+    warn(f"The backend does not compile; its API answers 500 until a fixed deploy: {where}: {error.get('message')}")
 
 
 def _show_app(app: App) -> None:
@@ -107,6 +116,7 @@ def deploy(state: State, sid, promote):
 
     def human():
         success(f"Deployed {sid} v{number}{suffix}")
+        _warn_backend(version and version.backend)
         _urls(
             (f"v{number}", version and version.url),
             ("preview", app and app.preview_url),
