@@ -73,7 +73,7 @@ def main() -> None:
     from stage.renders.services import render_trigger
     from stage.services.files import files_push
     from stage.services.sessions import session_create
-    from tests.worker import WorkerProcess
+    from tests.support.worker import WorkerProcess
 
     owner, _ = get_user_model().objects.get_or_create(username="bench-render")
     session = session_create(owner=owner, name="bench render")

@@ -6,10 +6,10 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from core.keys import apikey_create
-from tests.factories import UserFactory
-from tests.local_server import LocalServer
-from tests.services import require_marked_services
-from tests.worker import WorkerProcess
+from tests.support.factories import UserFactory
+from tests.support.local_server import LocalServer
+from tests.support.services import require_marked_services
+from tests.support.worker import WorkerProcess
 
 
 def pytest_runtest_setup(item):
@@ -59,10 +59,14 @@ def allow_local(settings, local_server):
 
 
 @pytest.fixture
-def staff(client, db):
+def staff_user(db):
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+
+
+@pytest.fixture
+def staff(client, staff_user):
     """The Django test client, logged in as a superuser."""
-    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
-    client.force_login(admin)
+    client.force_login(staff_user)
     return client
 
 

@@ -1,4 +1,5 @@
-// @stage/inference: calls cross the bridge; the platform side arrives with the inference issue.
+// @stage/inference: chat, embed, image and usage, each one call across the bridge to the platform,
+// which picks the provider, enforces the app's quota and records the usage.
 import { bridgeCall } from "./bridge.js";
 
 const call = (method) => (request) => bridgeCall(`inference.${method}`, request ?? {});

@@ -1,7 +1,7 @@
 import pytest
 
 from published_api.compute.store import close_idle_connections
-from tests.openai_server import OpenAIServer, use_as_default_provider
+from tests.support.openai_server import OpenAIServer, use_as_default_provider
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,6 @@ from published_api.inference.models import Provider, Usage
 from published_api.inference.secrets import decrypt
 
 
-@pytest.fixture
-def staff(client, django_user_model):
-    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(admin)
-    return client
-
-
 @pytest.mark.django_db
 def test_a_provider_key_is_stored_encrypted_and_never_shown(staff):
     form = {"name": "openai-prod", "base_url": "https://api.example.com/v1", "api_key_env": "", "api_key": "sk-secret",

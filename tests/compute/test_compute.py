@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import NotFound
 from published_api.compute.models import ComputeDocument
-from tests.published_api.publishing import publish
+from tests.support.publishing import publish
 
 pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
 

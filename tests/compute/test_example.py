@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from published_api.inference.models import Usage
-from tests.published_api.publishing import publish
+from tests.support.publishing import publish
 
 pytestmark = pytest.mark.postgres  # the compute store runs on PostgreSQL only
 

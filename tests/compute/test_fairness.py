@@ -7,8 +7,8 @@ import time
 import pytest
 
 from published_api import host_slots
-from tests.published_api.publishing import publish
 from tests.published_api.test_sandbox import _in_background
+from tests.support.publishing import publish
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

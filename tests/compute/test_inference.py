@@ -5,8 +5,8 @@ import pytest
 from published_api.inference.models import Provider, Usage
 from published_api.inference.secrets import encrypt
 from stage.services.sessions import session_create
-from tests.openai_server import VALID_KEY
-from tests.published_api.publishing import publish
+from tests.support.openai_server import VALID_KEY
+from tests.support.publishing import publish
 
 CHAT = {"messages": [{"role": "user", "content": "Summarize: the quarterly numbers went up"}]}
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from core.models import ApiKey
-from tests.stage.helpers import data
+from tests.support.rest import data
 
 pytestmark = pytest.mark.django_db
 

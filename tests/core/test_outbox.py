@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import UnsentTask
 from core.outbox import requeue_on_broker_connect, requeue_stuck, send_task, send_unsent
 from stage.models import Render
-from tests.factories import SessionFactory
+from tests.support.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

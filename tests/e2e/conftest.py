@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.services import CHROMIUM, chromium_available
+from tests.support.services import CHROMIUM, chromium_available
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -67,7 +67,7 @@ def backends():
 @pytest.fixture
 def collector():
     """A server on 127.0.0.1 standing in for an attacker's: whatever a hostile page manages to send lands here."""
-    from tests.local_server import LocalServer
+    from tests.support.local_server import LocalServer
 
     with LocalServer() as server:
         server.routes["/collect"] = (204, {"Access-Control-Allow-Origin": "*"}, b"")

@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from core.models import ApiKey
 from stage.origins.preview_links import preview_token_mint
 from stage.services.published_apps import channel_rollback
-from tests.factories import UserFactory
-from tests.published_api.publishing import deploy, publish
-from tests.stage.render_support import pushed_session, trigger
+from tests.support.factories import UserFactory
+from tests.support.publishing import deploy, publish
+from tests.support.renders import trigger
+from tests.support.rest import new_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -180,7 +181,7 @@ def test_a_preview_frame_opened_top_level_has_no_origin_to_act_from(
 ):
     # given a session whose app tries the takeover from its frame
     source = PREVIEW_ATTACK % {"platform": live_server.url, "collect": collector.url("/collect")}
-    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": source}])
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": source}])
     trigger(api, session_id, django_capture_on_commit_callbacks)
     keys, before = ApiKey.objects.count(), platform_cookies(admin_page, live_server)
     # when the admin opens the frame's URL directly, not inside the preview page's sandboxed iframe

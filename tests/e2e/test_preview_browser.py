@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from stage.models import Render
-from tests.stage.render_support import pushed_session, trigger
+from tests.support.renders import trigger
+from tests.support.rest import new_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,7 @@ def css(locator, prop: str) -> str:
 
 
 def test_an_app_with_a_local_component_a_css_module_and_lodash_renders_in_the_frame(api, capture, page, live_server):
-    session_id = pushed_session(
+    session_id = new_session(
         api,
         [
             {
@@ -68,7 +69,7 @@ def test_an_app_with_a_local_component_a_css_module_and_lodash_renders_in_the_fr
 
 
 def test_the_nested_import_cases_of_the_original_stage(api, capture, page, live_server):
-    session_id = pushed_session(
+    session_id = new_session(
         api,
         [
             {
@@ -106,7 +107,7 @@ def test_the_nested_import_cases_of_the_original_stage(api, capture, page, live_
 
 
 def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, page, live_server):
-    session_id = pushed_session(
+    session_id = new_session(
         api,
         [
             {
@@ -152,7 +153,7 @@ def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, pa
     ],
 )
 def test_errors_outside_react_rendering_are_shown_and_recorded(api, capture, page, live_server, source, expected):
-    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": source}])
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": source}])
     trigger(api, session_id, capture)
 
     frame = open_preview(page, live_server, session_id)
@@ -164,7 +165,7 @@ def test_errors_outside_react_rendering_are_shown_and_recorded(api, capture, pag
 
 
 def test_an_unavailable_import_fails_the_build_and_the_page_says_where(api, capture, page, live_server):
-    session_id = pushed_session(
+    session_id = new_session(
         api,
         [
             {
@@ -190,7 +191,7 @@ def test_the_app_runs_in_an_opaque_origin_that_cannot_reach_the_platform(api, ca
         "let cookies = 'blocked';\ntry { cookies = String(document.cookie); } catch {}\n"
         "export default () => <p id='probe'>{`origin=${window.origin} parent=${parentAccess} cookies=${cookies}`}</p>;"
     )
-    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": probe}])
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": probe}])
     trigger(api, session_id, capture)
 
     frame = open_preview(page, live_server, session_id)
@@ -200,7 +201,7 @@ def test_the_app_runs_in_an_opaque_origin_that_cannot_reach_the_platform(api, ca
 
 def test_the_page_picks_up_a_newer_ready_render_by_itself(api, capture, page, live_server, settings):
     settings.STAGE_PREVIEW_POLL_MS = 100
-    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": "export default () => <h1>first</h1>;"}])
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": "export default () => <h1>first</h1>;"}])
     trigger(api, session_id, capture)
     frame = open_preview(page, live_server, session_id)
     expect(frame.locator("h1")).to_have_text("first")
@@ -217,7 +218,7 @@ def test_the_page_picks_up_a_newer_ready_render_by_itself(api, capture, page, li
 
 
 def test_a_session_never_rendered_shows_the_push_and_render_commands(api, page, live_server):
-    session_id = pushed_session(api, [{"path": "/app/App.tsx", "content": "export default () => null;"}])
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": "export default () => null;"}])
 
     open_preview(page, live_server, session_id)
 

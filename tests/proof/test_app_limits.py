@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from tests.published_api.publishing import publish as publish_backend
-from tests.workflows.support import error_of, publish_workflows, run
+from tests.support.publishing import publish as publish_backend
+from tests.support.workflows import error_of, publish_workflows, run
 
 pytestmark = pytest.mark.django_db
 

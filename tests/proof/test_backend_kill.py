@@ -8,7 +8,7 @@ import time
 import pytest
 from prometheus_client import REGISTRY
 
-from tests.published_api.publishing import publish
+from tests.support.publishing import publish
 
 SLOW = """
 import { Hono } from "hono";

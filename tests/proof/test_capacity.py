@@ -13,8 +13,8 @@ import pytest
 
 from bench.harness import ROOT, serve
 from core.keys import apikey_create
-from tests.published_api.publishing import HEALTH, publish
-from tests.worker import worker_environment
+from tests.support.publishing import HEALTH, publish
+from tests.support.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 SLOW = """export default { fetch: async (r: Request) => {

@@ -12,8 +12,8 @@ from django.db import connection
 
 from bench.harness import ROOT, free_port
 from core.keys import apikey_create
-from tests.waiting import wait_for
-from tests.worker import worker_environment
+from tests.support.waiting import wait_for
+from tests.support.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 POOL = 4

@@ -11,7 +11,7 @@ import pytest
 
 from bench.harness import free_port
 from tests.proof.pg_instance import PrivatePostgres, available
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres

@@ -10,7 +10,7 @@ import pytest
 from celery import shared_task
 
 from core.observability import JsonFormatter, RequestIdFilter, current_request_id
-from tests.stage.helpers import new_session
+from tests.support.rest import new_session
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from stage_sdk.errors import StageError as SdkError
 
 from core.ids import new_prefixed_id, new_session_id
 from stage.convex.registry import FUNCTIONS
-from tests.stage.apps_support import APP_FILES, publish
+from tests.support.rest import APP_FILES, api_publish
 
 ID_PARAMS = {"session_id", "sid", "app_sid", "snapshot_id", "run_id"}
 OTHER_PARAMS = {"path": "app/App.tsx", "workflow": "main", "op": "query"}
@@ -35,7 +35,7 @@ def _rest_rows():
 @pytest.fixture
 def alices(api):
     """Alice's session, snapshot, app with a version and a workflow run, and a channel: all real."""
-    app = publish(api, {**APP_FILES, "/app/shift.workflows.json": json.dumps(WORKFLOWS)})
+    app = api_publish(api, {**APP_FILES, "/app/shift.workflows.json": json.dumps(WORKFLOWS)})
     session_id = app["sessionId"]
     snapshot = api.post(f"/api/v1/stage/sessions/{session_id}/snapshots", {}, format="json").json()["data"]["id"]
     version = api.get(f"/api/v1/stage/apps/{app['sid']}/versions").json()["data"][0]["sid"]
@@ -128,7 +128,7 @@ ELSEWHERE = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", list(ELSEWHERE))
 def test_ids_outside_the_path_another_owner_is_answered_as_for_a_missing_id(api, other_api, alices, label):
-    app = publish(other_api)
+    app = api_publish(other_api)
     own = {"sid": app["sid"], "channel": _channel(other_api)}
 
     def ask(values):

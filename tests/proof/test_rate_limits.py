@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from core.errors import StageError
 from core.limits import RateLimited, app_quota, hit, parse_rate
-from tests.stage.helpers import data, error, new_session
+from tests.support.rest import data, error, new_session
 
 pytestmark = pytest.mark.django_db
 

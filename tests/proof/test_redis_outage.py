@@ -16,8 +16,8 @@ from bench.harness import free_port, serve
 from core.keys import apikey_create
 from core.models import UnsentTask
 from tests.proof.redis_instance import PrivateRedis
-from tests.waiting import wait_for
-from tests.worker import WorkerProcess, worker_environment
+from tests.support.waiting import wait_for
+from tests.support.worker import WorkerProcess, worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
 

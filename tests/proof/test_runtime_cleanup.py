@@ -11,9 +11,9 @@ import pytest
 from bench.harness import ROOT, free_port
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.probe import sandbox_support
-from tests.published_api.publishing import HEALTH, publish
-from tests.waiting import wait_for
-from tests.worker import worker_environment
+from tests.support.publishing import HEALTH, publish
+from tests.support.waiting import wait_for
+from tests.support.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -29,9 +29,9 @@ from published_api.compute.store import close_idle_connections
 from published_api.inference.providers import DEFAULT_NAME as DEFAULT_PROVIDER
 from published_api.runtime import supervisor
 from tests.conftest import client_for
-from tests.openai_server import OpenAIServer, use_as_default_provider
-from tests.services import missing, postgres_available
-from tests.stage.apps_support import APP_FILES, publish
+from tests.support.openai_server import OpenAIServer, use_as_default_provider
+from tests.support.rest import APP_FILES, api_publish
+from tests.support.services import missing, postgres_available
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def owners(user, other_user, settings, providers_and_processes):
     settings.STAGE_RATE_LIMIT_PER_KEY = "off"  # hundreds of requests a minute on one key: not what is tested here
     cache.clear()
     alice, mallory = client_for(user), client_for(other_user)
-    app = publish(alice, {**APP_FILES, f"/app/compute/{COMPUTE_MODULE}.ts": COMPUTE_SOURCE})
+    app = api_publish(alice, {**APP_FILES, f"/app/compute/{COMPUTE_MODULE}.ts": COMPUTE_SOURCE})
     session_id = app["sessionId"]
     snapshot = alice.post(f"/api/v1/stage/sessions/{session_id}/snapshots", {}, format="json").json()["data"]["id"]
     ids = {"session_id": session_id, "sid": app["sid"], "app_sid": app["sid"], "snapshot_id": snapshot}

@@ -6,7 +6,7 @@ import socket
 import pytest
 
 from published_api.bridge import Caller, dispatch
-from tests.published_api.publishing import HEALTH, publish
+from tests.support.publishing import HEALTH, publish
 
 STAGE_MODULES = """
 import { Hono } from "hono";

@@ -13,8 +13,8 @@ from bench.harness import serve
 from core.keys import apikey_create
 from published_api.compiler import _cache_key
 from stage.services.published_apps import channel_promote, channel_rollback
-from tests.published_api.publishing import deploy, publish
-from tests.worker import worker_environment
+from tests.support.publishing import deploy, publish
+from tests.support.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

@@ -10,7 +10,7 @@ from core import node
 from published_api import compiler
 from stage.models import AppVersion
 from stage.renders.esbuild import builder_fingerprint
-from tests.published_api.publishing import HEALTH, deploy, publish
+from tests.support.publishing import HEALTH, deploy, publish
 
 BROKEN = {"/app/src/app.ts": "import './helper';\nexport default {};", "/app/src/helper.ts": "\nconst = ;"}
 UI = {"/app/App.tsx": "export default () => <h1>still ships</h1>;"}

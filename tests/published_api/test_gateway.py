@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from stage.services.published_apps import app_archive
-from tests.published_api.publishing import HEALTH, deploy, publish
+from tests.support.publishing import HEALTH, deploy, publish
 
 ECHO = """
 import { Hono } from "hono";

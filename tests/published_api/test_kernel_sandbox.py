@@ -16,8 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from published_api.runtime import runtime_root
 from published_api.sandbox import probe as sandbox_probe
 from published_api.sandbox.launch import launch, prepare_run_dir, spares
-from tests.published_api.publishing import HEALTH, publish
 from tests.published_api.test_sandbox import _in_background
+from tests.support.publishing import HEALTH, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PROBE_SOURCE = Path(__file__).parent / "probe" / "probe.c"

@@ -6,12 +6,11 @@ Every request names its origin by Host, as a browser would (the test client conn
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import signing
 
 from stage.origins.preview_links import SALT, preview_token_mint
 from stage.services.published_apps import channel_promote, channel_rollback
-from tests.published_api.publishing import deploy, publish
+from tests.support.publishing import deploy, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -164,10 +163,9 @@ def test_a_stage_key_sent_to_a_production_backend_never_reaches_it(client, user,
 # Found in review: the attacks below each reached past the first version of this change.
 
 
-def test_the_platform_path_passes_none_of_the_platforms_cookies_to_a_backend(client, user):
+def test_the_platform_path_passes_none_of_the_platforms_cookies_to_a_backend(staff, user):
     # given an admin signed in on the platform (a session and CSRF cookie in the browser)
-    admin = get_user_model().objects.create_superuser("root", "root@example.com", "x")
-    client.force_login(admin)
+    client = staff
     client.get("/admin/")
     assert "sessionid" in client.cookies
     app = publish(user, ECHO)

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection
 
-from tests.local_server import LocalServer
-from tests.published_api.publishing import HEALTH, publish
+from tests.support.local_server import LocalServer
+from tests.support.publishing import HEALTH, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.published_api.publishing import publish
+from tests.support.publishing import publish
 
 SCRIPT = Path(__file__).parent / "js" / "utils_test.js"
 

@@ -4,7 +4,7 @@ import pytest
 from stage_sdk import create_client
 
 from core.keys import apikey_create
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def key_for(username: str) -> str:

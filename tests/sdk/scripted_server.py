@@ -3,7 +3,7 @@
 import json
 import time
 
-from tests.loopback import LoopbackServer, QuietHandler
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 
 class ScriptedServer(LoopbackServer):

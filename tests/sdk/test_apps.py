@@ -5,7 +5,7 @@ import pytest
 from stage_sdk import StageError
 
 from tests.sdk.conftest import APP_TSX
-from tests.stage.apps_support import REPOSITORY
+from tests.support.rest import REPOSITORY
 
 
 def published(client, name="shiftcal-preview"):

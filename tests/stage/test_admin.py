@@ -1,6 +1,6 @@
 import pytest
 
-from tests.stage.helpers import new_session, push
+from tests.support.rest import new_session, push
 
 pytestmark = pytest.mark.django_db
 

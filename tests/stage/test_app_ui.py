@@ -5,8 +5,7 @@ import pytest
 from django.core.checks import run_checks
 
 from stage.models import AppVersion
-from tests.stage.apps_support import deploy, publish, push
-from tests.stage.helpers import error
+from tests.support.rest import api_deploy, api_publish, error, push
 
 APPS = "/api/v1/stage/apps"
 BACKEND = 'import { Hono } from "hono";\nexport default new Hono().get("/", (c) => c.text("api"));\n'
@@ -32,7 +31,7 @@ def frame(client, sid: str, suffix: str = "", **extra):
 
 def test_publish_builds_the_ui_and_the_apps_origin_shows_it_sandboxed(api, client, built):
     with built():
-        app = publish(api, ui("Hello v1"))
+        app = api_publish(api, ui("Hello v1"))
     assert app["url"] == f"http://{host(app['sid'])}" and app["previewUrl"] == f"http://{host(app['sid'], '--preview')}"
     assert app["uiEntry"] == "/app/App.tsx"
     version = api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]
@@ -54,11 +53,11 @@ def test_publish_builds_the_ui_and_the_apps_origin_shows_it_sandboxed(api, clien
 
 def test_deploy_promote_and_rollback_move_what_the_origin_shows_and_versions_stay_put(api, client, built):
     with built():
-        app = publish(api, ui("Hello v1"))
+        app = api_publish(api, ui("Hello v1"))
     sid = app["sid"]
     push(api, app["sessionId"], ui("Hello v2"))
     with built():
-        deploy(api, sid)
+        api_deploy(api, sid)
     owner = {"HTTP_AUTHORIZATION": f"Bearer {api.raw_key}"}
 
     def shows(suffix: str = "", **extra) -> str:
@@ -80,11 +79,11 @@ def test_deploy_promote_and_rollback_move_what_the_origin_shows_and_versions_sta
 
 def test_a_private_ui_opens_with_a_preview_link_kept_as_a_host_only_cookie(api, other_api, client, built):
     with built():
-        app = publish(api, ui("Hello v1"))
+        app = api_publish(api, ui("Hello v1"))
     sid = app["sid"]
     push(api, app["sessionId"], ui("Secret v2"))
     with built():
-        deploy(api, sid)
+        api_deploy(api, sid)
     refused = client.get("/", HTTP_HOST=host(sid, "--preview"))
     assert refused.status_code == 401 and "This preview is private" in refused.content.decode()
     assert "Secret" not in frame(client, sid, "--v2").content.decode()
@@ -102,7 +101,7 @@ def test_a_private_ui_opens_with_a_preview_link_kept_as_a_host_only_cookie(api, 
 
 
 def test_preview_link_input_is_checked(api, anon_api, built):
-    app = publish(api, ui("x"))
+    app = api_publish(api, ui("x"))
     url = f"{APPS}/{app['sid']}/preview-link"
     error(api.post(url, {"expiresIn": 10}, format="json"), 400, "VALIDATION_ERROR")
     error(api.post(url, {"expiresIn": 10**9}, format="json"), 400, "VALIDATION_ERROR")
@@ -115,7 +114,7 @@ def test_preview_link_input_is_checked(api, anon_api, built):
 
 def test_a_ui_that_does_not_build_is_reported_to_its_owner_not_to_visitors(api, client, built):
     with built():
-        app = publish(api, {"/app/App.tsx": "export default () => <h1>{oops</h1>;"})
+        app = api_publish(api, {"/app/App.tsx": "export default () => <h1>{oops</h1>;"})
     ui_state = api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]["ui"]
     assert ui_state["status"] == "failed" and ui_state["errorLocations"][0]["file"] == "/app/App.tsx"
     page = client.get("/", HTTP_HOST=host(app["sid"]))
@@ -125,7 +124,7 @@ def test_a_ui_that_does_not_build_is_reported_to_its_owner_not_to_visitors(api, 
 
 def test_a_backend_only_app_has_no_ui_and_says_so(api, client, built):
     with built():
-        app = publish(api, {"/app/src/app.ts": BACKEND})
+        app = api_publish(api, {"/app/src/app.ts": BACKEND})
     assert api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]["ui"]["status"] == "none"
     page = client.get("/", HTTP_HOST=host(app["sid"]))
     assert page.status_code == 404 and "/app/App.tsx is not among its files" in page.content.decode()
@@ -134,7 +133,7 @@ def test_a_backend_only_app_has_no_ui_and_says_so(api, client, built):
 
 def test_an_app_can_name_another_ui_entry(api, other_api, client, built):
     with built():
-        app = publish(api, ui("default entry"))
+        app = api_publish(api, ui("default entry"))
     sid = app["sid"]
     error(api.patch(f"{APPS}/{sid}", {"uiEntry": "/app/../x.tsx"}, format="json"), 400, "VALIDATION_ERROR")
     error(other_api.patch(f"{APPS}/{sid}", {"uiEntry": "/app/Other.tsx"}, format="json"), 404, "NOT_FOUND")
@@ -143,7 +142,7 @@ def test_an_app_can_name_another_ui_entry(api, other_api, client, built):
     )
     push(api, app["sessionId"], {"/app/Other.tsx": "export default () => <h1>other entry</h1>;"})
     with built():
-        deploy(api, sid, promote=True)
+        api_deploy(api, sid, promote=True)
     assert AppVersion.objects.get(app__sid=sid, number=2).ui_entry == "/app/Other.tsx"
     assert "other entry" in frame(client, sid).content.decode()
 

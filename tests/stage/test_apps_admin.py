@@ -1,25 +1,14 @@
 """The apps admin: list, search, filters, pages, and actions that call the same services as the API."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from stage.models import App, AppVersion, Channel, ChannelMove
-from tests.stage.apps_support import deploy, publish, push
+from tests.support.factories import AppFactory, ChannelFactory
+from tests.support.rest import api_deploy, api_publish, push
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/stage/app/"
-
-
-@pytest.fixture
-def staff_user(db):
-    return get_user_model().objects.create_superuser("ops", "ops@example.com", "pw-123456789")
-
-
-@pytest.fixture
-def staff(client, staff_user):
-    client.force_login(staff_user)
-    return client
 
 
 def act(staff, action: str, *apps: dict):
@@ -32,8 +21,8 @@ def production(app: dict) -> int:
 
 
 def test_list_shows_channels_and_searches_by_sid_name_and_author(staff, api, other_api, user):
-    mine, theirs = publish(api), publish(other_api)
-    deploy(api, mine["sid"])
+    mine, theirs = api_publish(api), api_publish(other_api)
+    api_deploy(api, mine["sid"])
     page = staff.get(CHANGELIST).content.decode()
     assert mine["sid"] in page and theirs["sid"] in page
     assert "v2" in page  # mine's preview
@@ -42,15 +31,14 @@ def test_list_shows_channels_and_searches_by_sid_name_and_author(staff, api, oth
         assert mine["sid"] in found and theirs["sid"] not in found, query
 
 
-def test_status_filter(staff, api):
-    active, archived = publish(api), publish(api)
-    api.patch(f"/api/v1/stage/apps/{archived['sid']}", {"status": "archived"}, format="json")
+def test_status_filter(staff):
+    active, archived = AppFactory(), AppFactory(status=App.Status.ARCHIVED)
     page = staff.get(CHANGELIST, {"status__exact": "archived"}).content.decode()
-    assert archived["sid"] in page and active["sid"] not in page
+    assert archived.sid in page and active.sid not in page
 
 
 def test_archive_and_unarchive_actions(staff, api):
-    app = publish(api)
+    app = api_publish(api)
     response = act(staff, "archive", app)
     assert "Archived 1 app(s)." in response.content.decode()
     assert App.objects.get(sid=app["sid"]).status == "archived"
@@ -62,8 +50,8 @@ def test_archive_and_unarchive_actions(staff, api):
 
 
 def test_promote_and_rollback_actions_move_production_and_record_staff(staff, staff_user, api):
-    app = publish(api)
-    deploy(api, app["sid"])
+    app = api_publish(api)
+    api_deploy(api, app["sid"])
     assert "Promoted 1 app(s)." in act(staff, "promote", app).content.decode()
     assert production(app) == 2
     promote = ChannelMove.objects.filter(app__sid=app["sid"]).first()
@@ -75,10 +63,10 @@ def test_promote_and_rollback_actions_move_production_and_record_staff(staff, st
 
 
 def test_app_page_shows_versions_history_and_session_links(staff, api):
-    app = publish(api)
+    app = api_publish(api)
     workflows = '{"version": 1, "workflows": {"greetVisitor": {"steps": [{"response": {"body": "hi"}}]}}}'
     push(api, app["sessionId"], {"/app/shift.workflows.json": workflows})
-    deploy(api, app["sid"], promote=True)
+    api_deploy(api, app["sid"], promote=True)
     pk = App.objects.get(sid=app["sid"]).pk
     page = staff.get(f"{CHANGELIST}{pk}/change/").content.decode()
     assert "Versions (open one for its file manifest)" in page and "Channel history" in page
@@ -88,7 +76,7 @@ def test_app_page_shows_versions_history_and_session_links(staff, api):
 
 
 def test_edit_goes_through_the_service_and_its_validation(staff, api):
-    app = publish(api)
+    app = api_publish(api)
     pk = App.objects.get(sid=app["sid"]).pk
     url = f"{CHANGELIST}{pk}/change/"
     form = {
@@ -109,9 +97,9 @@ def test_edit_goes_through_the_service_and_its_validation(staff, api):
 
 
 def test_version_page_shows_manifest_and_what_the_deploy_found(staff, api):
-    app = publish(api)
+    app = api_publish(api)
     push(api, app["sessionId"], {"/app/shift.workflows.json": '{"version": 1, "workflows": {}}'})
-    version_sid = deploy(api, app["sid"])["version"]["sid"]
+    version_sid = api_deploy(api, app["sid"])["version"]["sid"]
     version = AppVersion.objects.get(sid=version_sid)
     page = staff.get(f"/admin/stage/appversion/{version.pk}/change/").content.decode()
     for text in ("/app/src/app.ts", "/app/compute/tasks.ts", "tasks", "bytes", "workflows", "from /app/App.tsx"):
@@ -126,18 +114,17 @@ def test_version_page_shows_manifest_and_what_the_deploy_found(staff, api):
     assert f'href="http://{label}--v1.localhost"' in first
 
 
-def test_history_and_versions_cannot_be_edited_or_apps_deleted(staff, api):
-    app = publish(api)
-    version = AppVersion.objects.get(app__sid=app["sid"])
+def test_history_and_versions_cannot_be_edited_or_apps_deleted(staff):
+    version = ChannelFactory().version
     assert staff.post(f"/admin/stage/appversion/{version.pk}/change/", {"number": 9}).status_code == 403
-    pk = App.objects.get(sid=app["sid"]).pk
+    pk = version.app.pk
     assert staff.post(f"{CHANGELIST}{pk}/delete/", {"post": "yes"}).status_code == 403
     assert staff.get("/admin/stage/app/add/").status_code == 403
     assert App.objects.filter(pk=pk).exists()
 
 
 def test_non_staff_are_sent_to_login(client, api, user):
-    publish(api)
+    api_publish(api)
     client.force_login(user)
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -3,7 +3,7 @@
 import pytest
 
 from stage.models import App, AppVersion, ChannelMove
-from tests.stage.apps_support import REPOSITORY, deploy, new_session, publish, push
+from tests.support.rest import APP_FILES, REPOSITORY, api_deploy, api_publish, new_session, push
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def error(response) -> tuple[int, str]:
 
 def test_publish_creates_version_one_with_both_channels_pointing_at_it(api, user):
     # given
-    session_id = new_session(api)
+    session_id = new_session(api, APP_FILES)
     # when
     response = api.post(APPS, {"sessionId": session_id, "name": "shiftcal", "description": "Cal"}, format="json")
     # then
@@ -36,7 +36,7 @@ def test_publish_creates_version_one_with_both_channels_pointing_at_it(api, user
 
 
 def test_publish_refuses_missing_name_unknown_keys_and_a_second_publish_of_the_same_session(api):
-    session_id = new_session(api)
+    session_id = new_session(api, APP_FILES)
     assert error(api.post(APPS, {"sessionId": session_id}, format="json")) == (400, "VALIDATION_ERROR")
     assert error(api.post(APPS, {"sessionId": session_id, "name": "  "}, format="json")) == (400, "VALIDATION_ERROR")
     refused = api.post(APPS, {"sessionId": session_id, "name": "x", "sid": "app_mine"}, format="json")
@@ -49,7 +49,7 @@ def test_publish_refuses_missing_name_unknown_keys_and_a_second_publish_of_the_s
 
 
 def test_publish_of_another_owners_session_is_not_found(api, other_api):
-    session_id = new_session(other_api)
+    session_id = new_session(other_api, APP_FILES)
     response = api.post(APPS, {"sessionId": session_id, "name": "stolen"}, format="json")
     assert error(response) == (404, "NOT_FOUND")
     assert response.json()["error"]["message"] == "Session not found"
@@ -57,8 +57,8 @@ def test_publish_of_another_owners_session_is_not_found(api, other_api):
 
 
 def test_list_filters_by_author_session_and_status(api, other_api, user):
-    first, second = publish(api), publish(api)
-    publish(other_api)
+    first, second = api_publish(api), api_publish(api)
+    api_publish(other_api)
     api.patch(f"{APPS}/{second['sid']}", {"status": "archived"}, format="json")
 
     def sids(query=""):
@@ -76,7 +76,7 @@ def test_list_filters_by_author_session_and_status(api, other_api, user):
 
 
 def test_get_returns_the_app_with_its_channels(api):
-    app = publish(api)
+    app = api_publish(api)
     response = api.get(f"{APPS}/{app['sid']}")
     assert response.status_code == 200
     assert response.json()["data"] == app
@@ -85,13 +85,13 @@ def test_get_returns_the_app_with_its_channels(api):
 
 @pytest.mark.parametrize("sid", ["app_%00", "%00", "x" * 5000, "app_' OR 1=1 --", "..%2F..%2Fetc"])
 def test_hostile_sids_are_plain_404s(api, sid):
-    publish(api)
+    api_publish(api)
     assert error(api.get(f"{APPS}/{sid}")) == (404, "NOT_FOUND")
     assert error(api.post(f"{APPS}/{sid}/deploy", {}, format="json")) == (404, "NOT_FOUND")
 
 
 def test_hostile_list_filters_are_refused_or_match_nothing(api):
-    publish(api)
+    api_publish(api)
     assert error(api.get(APPS + "?sessionId=%00")) == (400, "VALIDATION_ERROR")
     assert api.get(APPS + "?author=%25").json()["data"] == []
     assert error(api.get(APPS + "?limit=5")) == (400, "VALIDATION_ERROR")
@@ -103,7 +103,7 @@ for _ in range(40):
 
 
 def test_patch_updates_metadata_config_and_repository(api):
-    app = publish(api)
+    app = api_publish(api)
     body = {"name": "renamed", "description": "", "config": {"slackChannelId": "C1"}, "repository": REPOSITORY}
     response = api.patch(f"{APPS}/{app['sid']}", body, format="json")
     assert response.status_code == 200
@@ -118,7 +118,7 @@ def test_patch_updates_metadata_config_and_repository(api):
 
 
 def test_patch_repository_defaults_optional_fields_and_stamps_linked_at(api):
-    app = publish(api)
+    app = api_publish(api)
     required = {key: REPOSITORY[key] for key in ("provider", "owner", "name", "fullName", "url")}
     repository = api.patch(f"{APPS}/{app['sid']}", {"repository": required}, format="json").json()["data"]["repository"]
     assert repository["visibility"] is None and repository["defaultBranch"] is None
@@ -165,7 +165,7 @@ def test_patch_repository_defaults_optional_fields_and_stamps_linked_at(api):
     ids=lambda body: "-".join(f"{k}={str(v)[:24]}" for k, v in body.items()),
 )
 def test_patch_refuses_server_owned_unknown_and_invalid_fields_and_changes_nothing(api, body):
-    app = publish(api)
+    app = api_publish(api)
     response = api.patch(f"{APPS}/{app['sid']}", body, format="json")
     assert error(response) == (400, "VALIDATION_ERROR")
     assert api.get(f"{APPS}/{app['sid']}").json()["data"] == app
@@ -177,24 +177,24 @@ def test_patch_refuses_server_owned_unknown_and_invalid_fields_and_changes_nothi
     ids=["config-surrogate", "name-surrogate", "repository-nul"],
 )
 def test_patch_refuses_text_postgresql_cannot_store(api, raw):
-    app = publish(api)
+    app = api_publish(api)
     response = api.generic("PATCH", f"{APPS}/{app['sid']}", raw, content_type="application/json")
     assert error(response) == (400, "VALIDATION_ERROR")
     assert api.get(f"{APPS}/{app['sid']}").json()["data"] == app
 
 
 def test_patch_says_which_fields_are_server_owned(api):
-    app = publish(api)
+    app = api_publish(api)
     response = api.patch(f"{APPS}/{app['sid']}", {"sid": "app_x", "name": "ok"}, format="json")
     assert response.json()["error"]["details"] == {"sid": ["Read-only: set by the server."]}
     assert api.get(f"{APPS}/{app['sid']}").json()["data"]["name"] == app["name"]
 
 
 def test_deploy_snapshots_current_files_and_moves_preview_only(api):
-    app = publish(api)
+    app = api_publish(api)
     push(api, app["sessionId"], {"/app/App.tsx": "export default () => <p>v2</p>;"})
     # when
-    result = deploy(api, app["sid"])
+    result = api_deploy(api, app["sid"])
     # then
     version, moved = result["version"], result["app"]
     assert version["version"] == 2 and version["sid"].startswith("ver_")
@@ -215,14 +215,14 @@ def test_deploy_snapshots_current_files_and_moves_preview_only(api):
 
 
 def test_deploy_with_promote_moves_production_too(api):
-    app = publish(api)
-    result = deploy(api, app["sid"], promote=True)
+    app = api_publish(api)
+    result = api_deploy(api, app["sid"], promote=True)
     channels = result["app"]["channels"]
     assert channels["preview"]["version"] == channels["production"]["version"] == 2
 
 
 def test_deploy_refuses_unknown_keys_and_non_boolean_promote(api):
-    app = publish(api)
+    app = api_publish(api)
     url = f"{APPS}/{app['sid']}/deploy"
     assert error(api.post(url, {"promote": "soon"}, format="json")) == (400, "VALIDATION_ERROR")
     assert error(api.post(url, {"force": True}, format="json")) == (400, "VALIDATION_ERROR")
@@ -230,8 +230,8 @@ def test_deploy_refuses_unknown_keys_and_non_boolean_promote(api):
 
 
 def test_archived_app_cannot_deploy_promote_or_roll_back_until_unarchived(api):
-    app = publish(api)
-    deploy(api, app["sid"], promote=True)
+    app = api_publish(api)
+    api_deploy(api, app["sid"], promote=True)
     api.patch(f"{APPS}/{app['sid']}", {"status": "archived"}, format="json")
     for action in ("deploy", "channels/production/promote", "channels/production/rollback"):
         response = api.post(f"{APPS}/{app['sid']}/{action}", {}, format="json")
@@ -240,13 +240,13 @@ def test_archived_app_cannot_deploy_promote_or_roll_back_until_unarchived(api):
     assert AppVersion.objects.count() == 2 and ChannelMove.objects.count() == 4
     # unarchiving restores it
     api.patch(f"{APPS}/{app['sid']}", {"status": "active"}, format="json")
-    assert deploy(api, app["sid"])["version"]["version"] == 3
+    assert api_deploy(api, app["sid"])["version"]["version"] == 3
 
 
 def test_versions_newest_first_with_manifests(api):
-    app = publish(api)
+    app = api_publish(api)
     push(api, app["sessionId"], {"/app/extra.ts": "export const x = 1;"})
-    deploy(api, app["sid"])
+    api_deploy(api, app["sid"])
     response = api.get(f"{APPS}/{app['sid']}/versions")
     assert response.status_code == 200
     versions = response.json()["data"]
@@ -263,7 +263,7 @@ def test_versions_newest_first_with_manifests(api):
 
 
 def test_channels_summary_matches_the_sdk_shape(api):
-    app = publish(api)
+    app = api_publish(api)
     response = api.get(f"{APPS}/{app['sid']}/channels")
     assert response.status_code == 200
     channels = response.json()["data"]
@@ -275,9 +275,9 @@ def test_channels_summary_matches_the_sdk_shape(api):
 
 
 def test_promote_defaults_to_preview_and_accepts_an_explicit_version(api):
-    app = publish(api)
+    app = api_publish(api)
     v1 = app["channels"]["production"]["appVersionSid"]
-    v2 = deploy(api, app["sid"])["version"]["sid"]
+    v2 = api_deploy(api, app["sid"])["version"]["sid"]
     url = f"{APPS}/{app['sid']}/channels/production/promote"
     # default: preview's version
     promoted = api.post(url, {}, format="json")
@@ -289,7 +289,7 @@ def test_promote_defaults_to_preview_and_accepts_an_explicit_version(api):
 
 
 def test_promote_refuses_unknown_versions_including_another_apps(api):
-    app, other = publish(api), publish(api)
+    app, other = api_publish(api), api_publish(api)
     url = f"{APPS}/{app['sid']}/channels/production/promote"
     foreign = other["channels"]["preview"]["appVersionSid"]
     assert error(api.post(url, {"appVersionSid": foreign}, format="json")) == (404, "NOT_FOUND")
@@ -299,10 +299,10 @@ def test_promote_refuses_unknown_versions_including_another_apps(api):
 
 
 def test_rollback_steps_production_back_through_the_versions_it_served(api):
-    app = publish(api)
+    app = api_publish(api)
     sid = app["sid"]
-    deploy(api, sid, promote=True)
-    deploy(api, sid, promote=True)
+    api_deploy(api, sid, promote=True)
+    api_deploy(api, sid, promote=True)
     url = f"{APPS}/{sid}/channels/production/rollback"
 
     def production_after_rollback():
@@ -320,10 +320,10 @@ def test_rollback_steps_production_back_through_the_versions_it_served(api):
 
 def test_rollback_undoes_an_explicit_downgrade(api):
     # given production promoted to v3, then explicitly back to v1
-    app = publish(api)
+    app = api_publish(api)
     v1 = app["channels"]["production"]["appVersionSid"]
-    deploy(api, app["sid"])
-    deploy(api, app["sid"], promote=True)
+    api_deploy(api, app["sid"])
+    api_deploy(api, app["sid"], promote=True)
     url = f"{APPS}/{app['sid']}/channels/production"
     api.post(f"{url}/promote", {"appVersionSid": v1}, format="json")
     # when rolled back, production returns to what it served before the downgrade, then further back
@@ -333,8 +333,8 @@ def test_rollback_undoes_an_explicit_downgrade(api):
 
 
 def test_rollback_after_a_repeated_promote_of_the_same_version_goes_to_the_one_before(api):
-    app = publish(api)
-    deploy(api, app["sid"])
+    app = api_publish(api)
+    api_deploy(api, app["sid"])
     url = f"{APPS}/{app['sid']}/channels/production"
     api.post(f"{url}/promote", {}, format="json")
     api.post(f"{url}/promote", {}, format="json")
@@ -342,16 +342,16 @@ def test_rollback_after_a_repeated_promote_of_the_same_version_goes_to_the_one_b
 
 
 def test_rollback_skips_versions_production_never_served(api):
-    app = publish(api)
-    deploy(api, app["sid"])  # v2: preview only
-    deploy(api, app["sid"], promote=True)  # v3
+    app = api_publish(api)
+    api_deploy(api, app["sid"])  # v2: preview only
+    api_deploy(api, app["sid"], promote=True)  # v3
     response = api.post(f"{APPS}/{app['sid']}/channels/production/rollback", format="json")
     assert response.json()["data"]["production"]["version"] == 1
 
 
 def test_history_records_every_move_with_who_when_from_to_and_why(api, user):
-    app = publish(api)
-    deploy(api, app["sid"])
+    app = api_publish(api)
+    api_deploy(api, app["sid"])
     api.post(f"{APPS}/{app['sid']}/channels/production/promote", {}, format="json")
     api.post(f"{APPS}/{app['sid']}/channels/production/rollback", format="json")
     response = api.get(f"{APPS}/{app['sid']}/channels/history")
@@ -383,7 +383,7 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize(("method", "suffix"), ENDPOINTS, ids=[f"{m} {s or '/'}" for m, s in ENDPOINTS])
 def test_another_owners_key_gets_404_and_changes_nothing(api, other_api, method, suffix):
-    app = publish(api)
+    app = api_publish(api)
     response = getattr(other_api, method)(f"{APPS}/{app['sid']}{suffix}", {"name": "pwned"}, format="json")
     assert error(response) == (404, "NOT_FOUND")
     assert response.json()["error"]["message"] == "App not found"
@@ -398,8 +398,8 @@ def test_no_key_gets_401(anon_api, method, suffix):
 
 
 def test_another_owners_apps_are_not_listed(api, other_api):
-    publish(other_api)
-    mine = publish(api)
+    api_publish(other_api)
+    mine = api_publish(api)
     assert [app["sid"] for app in api.get(APPS).json()["data"]] == [mine["sid"]]
     other_session = App.objects.exclude(sid=mine["sid"]).get().session.public_id
     assert api.get(f"{APPS}?sessionId={other_session}").json()["data"] == []

@@ -9,7 +9,7 @@ from stage.models import AppVersion, Channel, ChannelMove
 from stage.services.files import files_push
 from stage.services.published_apps import app_deploy, app_publish, channel_promote
 from stage.services.sessions import session_create
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.stage.apps_support import publish
+from tests.support.rest import api_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def convex(client):
 
 
 def test_list_and_get_match_the_rest_shapes(api, user):
-    app = publish(api)
+    app = api_publish(api)
     cli = convex(api)
     assert value(cli, "query", "listApps", {}) == [app]
     assert value(cli, "query", "listApps", {"author": user.email, "status": "active"}) == [app]
@@ -41,14 +41,14 @@ def test_list_and_get_match_the_rest_shapes(api, user):
 
 
 def test_get_app_by_session_resolves_the_attached_app_or_null(api):
-    app = publish(api)
+    app = api_publish(api)
     cli = convex(api)
     assert value(cli, "query", "getAppBySession", {"sessionId": app["sessionId"]}) == app
     assert value(cli, "query", "getAppBySession", {"sessionId": "knosuchsession"}) is None
 
 
 def test_update_app_changes_metadata_and_refuses_server_owned_fields(api):
-    app = publish(api)
+    app = api_publish(api)
     cli = convex(api)
     updated = value(cli, "mutation", "updateApp", {"sid": app["sid"], "name": "renamed", "config": {"x": 1}})
     assert updated["name"] == "renamed" and updated["config"] == {"x": 1}
@@ -59,13 +59,13 @@ def test_update_app_changes_metadata_and_refuses_server_owned_fields(api):
 
 
 def test_update_app_is_a_mutation_not_a_query(api):
-    app = publish(api)
+    app = api_publish(api)
     message = failure(convex(api), "query", "updateApp", {"sid": app["sid"], "name": "x"})
     assert "mutation" in message
 
 
 def test_another_owner_sees_no_app(api, other_api):
-    app = publish(api)
+    app = api_publish(api)
     thief = convex(other_api)
     assert failure(thief, "query", "getApp", {"sid": app["sid"]}) == "App not found"
     assert failure(thief, "mutation", "updateApp", {"sid": app["sid"], "name": "pwned"}) == "App not found"

@@ -5,7 +5,7 @@ import pytest
 from core.errors import NotFound
 from stage.models import AppVersion, ChannelMove, FileVersion
 from stage.selectors import app_get_public, channel_version, version_files
-from tests.stage.apps_support import deploy, publish, push, session_of
+from tests.support.rest import api_deploy, api_publish, push, session_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ APPS = "/api/v1/stage/apps"
     ids=["src-app-ts-first", "app-tsx-second", "src-index-third", "index-last", "none"],
 )
 def test_backend_entrypoint_follows_the_spec_order(api, paths, entrypoint):
-    app = publish(api, files={path: "export default {};" for path in paths})
+    app = api_publish(api, files={path: "export default {};" for path in paths})
     version = api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]
     assert version["backendEntrypoint"] == entrypoint
     assert AppVersion.objects.get(sid=version["sid"]).backend_entrypoint == (entrypoint or "")
@@ -38,13 +38,13 @@ def test_compute_modules_are_the_ts_files_directly_under_app_compute(api):
         "/app/compute/README.md": "",
         "/app/other/compute/x.ts": "",
     }
-    version = publish(api, files=files)
+    version = api_publish(api, files=files)
     found = api.get(f"{APPS}/{version['sid']}/versions").json()["data"][0]
     assert found["computeModules"] == ["notes_v2", "tasks"]
 
 
 def test_bad_compute_module_names_fail_the_deploy_listing_every_offender_and_create_nothing(api):
-    app = publish(api)
+    app = api_publish(api)
     push(
         api,
         app["sessionId"],
@@ -77,10 +77,10 @@ def test_bad_compute_module_names_fail_the_publish_too(api):
 
 def test_workflows_file_is_parsed_into_the_version(api):
     workflows = '{"version": 1, "workflows": {"hello": {"steps": [{"response": {"body": "hi"}}]}}}'
-    app = publish(api, files={"/app/shift.workflows.json": workflows})
+    app = api_publish(api, files={"/app/shift.workflows.json": workflows})
     version = api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]
     assert version["workflows"] == {"version": 1, "workflows": {"hello": {"steps": [{"response": {"body": "hi"}}]}}}
-    without = publish(api, files={"/app/App.tsx": "x"})
+    without = api_publish(api, files={"/app/App.tsx": "x"})
     assert api.get(f"{APPS}/{without['sid']}/versions").json()["data"][0]["workflows"] is None
 
 
@@ -88,7 +88,7 @@ def test_workflows_file_is_parsed_into_the_version(api):
     "content", ['{"version": 1,', "[1, 2]", "", "NaN-ish {"], ids=["truncated", "array", "empty", "junk"]
 )
 def test_invalid_workflows_json_fails_the_deploy_naming_the_file(api, content):
-    app = publish(api)
+    app = api_publish(api)
     push(api, app["sessionId"], {"/app/shift.workflows.json": content})
     response = api.post(f"{APPS}/{app['sid']}/deploy", {}, format="json")
     assert response.status_code == 400
@@ -99,14 +99,14 @@ def test_invalid_workflows_json_fails_the_deploy_naming_the_file(api, content):
 
 def test_versions_stay_byte_identical_after_the_session_files_change(api):
     # given an app whose version 1 holds three files
-    app = publish(api)
+    app = api_publish(api)
     app_row = app_get_public(sid=app["sid"])
     v1 = channel_version(app=app_row)
     before = version_files(version=v1)
     assert before["/app/App.tsx"] == "export default function App() { return <h1>Hello</h1>; }"
     # when the session's files change and a new version is deployed
     push(api, app["sessionId"], {"/app/App.tsx": "changed ✓ 🚀", "/app/new.ts": "new"})
-    v2 = AppVersion.objects.get(sid=deploy(api, app["sid"])["version"]["sid"])
+    v2 = AppVersion.objects.get(sid=api_deploy(api, app["sid"])["version"]["sid"])
     # then version 1 still holds exactly its bytes, by reference to the same file versions
     assert version_files(version=v1) == before
     assert version_files(version=v2)["/app/App.tsx"].encode() == "changed ✓ 🚀".encode()
@@ -115,7 +115,7 @@ def test_versions_stay_byte_identical_after_the_session_files_change(api):
 
 
 def test_version_files_is_one_query(api, django_assert_num_queries):
-    app = publish(api)
+    app = api_publish(api)
     version = channel_version(app=app_get_public(sid=app["sid"]), channel="preview")
     with django_assert_num_queries(1):
         files = version_files(version=version)
@@ -123,13 +123,13 @@ def test_version_files_is_one_query(api, django_assert_num_queries):
 
 
 def test_public_selector_needs_no_owner_and_says_app_not_found(api):
-    app = publish(api)
+    app = api_publish(api)
     assert app_get_public(sid=app["sid"]).name == app["name"]
     with pytest.raises(NotFound, match="App not found"):
         app_get_public(sid="app_missing")
 
 
 def test_a_deploy_of_an_empty_session_makes_an_empty_version(api):
-    app = publish(api, files={})
+    app = api_publish(api, files={})
     version = api.get(f"{APPS}/{app['sid']}/versions").json()["data"][0]
     assert version["files"] == [] and version["backendEntrypoint"] is None and version["computeModules"] == []

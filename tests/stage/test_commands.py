@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.stage.helpers import run_command
+from tests.support.rest import run_command
 
 pytestmark = pytest.mark.django_db
 

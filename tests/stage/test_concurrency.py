@@ -9,7 +9,7 @@ from django.db import connection
 from stage.models import CurrentFile, FileVersion, Render
 from stage.renders.services import render_trigger
 from stage.services.files import file_write, files_push
-from tests.factories import SessionFactory
+from tests.support.factories import SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from stage.models import FileVersion
-from tests.stage.helpers import error, new_session, push
+from tests.support.rest import error, new_session, push
 
 pytestmark = pytest.mark.django_db
 

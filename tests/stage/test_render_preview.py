@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 
 from stage.models import Render
-from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state, trigger
+from tests.support.renders import BAD_IMPORT_APP, GOOD_APP, render_state, trigger
+from tests.support.rest import new_session
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def report(client, session_id: str, body, content_type="application/json"):
 
 
 def test_a_session_never_rendered_shows_how_to_push_and_render(api, client):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
 
     response = client.get(f"/s/{session_id}")
 
@@ -57,7 +58,7 @@ def test_a_session_never_rendered_shows_how_to_push_and_render(api, client):
 
 
 def test_the_page_sends_a_nonce_policy_and_runs_only_its_own_nonced_script(api, client):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
 
     response = client.get(f"/s/{session_id}")
 
@@ -72,7 +73,7 @@ def test_the_page_sends_a_nonce_policy_and_runs_only_its_own_nonced_script(api, 
 
 
 def test_a_ready_render_is_framed_sandboxed_without_same_origin(api, client, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     response = client.get(f"/s/{session_id}")
@@ -88,7 +89,7 @@ def test_a_ready_render_is_framed_sandboxed_without_same_origin(api, client, cap
 
 
 def test_the_frame_inlines_the_artifact_under_its_own_policy(api, client, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     response = client.get(f"/s/{session_id}/frame?v=1")
@@ -115,7 +116,7 @@ def test_hostile_closing_tags_in_app_code_cannot_break_out_of_the_frame_scripts(
         },
         {"path": "/app/x.css", "content": "p::after { content: '</style><script>alert(2)</script>'; }"},
     ]
-    session_id = pushed_session(api, hostile)
+    session_id = new_session(api, hostile)
     trigger(api, session_id, capture)
 
     html = client.get(f"/s/{session_id}/frame").content.decode()
@@ -128,7 +129,7 @@ def test_hostile_closing_tags_in_app_code_cannot_break_out_of_the_frame_scripts(
 
 
 def test_a_failed_build_is_shown_as_data_never_as_markup(api, client, capture):
-    session_id = pushed_session(
+    session_id = new_session(
         api, [{"path": "/app/App.tsx", "content": "import x from '<img src=x onerror=alert(1)>';\nexport default x;"}]
     )
     trigger(api, session_id, capture)
@@ -144,7 +145,7 @@ def test_a_failed_build_is_shown_as_data_never_as_markup(api, client, capture):
 
 
 def test_the_state_endpoint_tells_the_latest_render_and_the_newest_ready_version(api, client, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
     api.post(f"/api/v1/stage/sessions/{session_id}/push", {"files": BAD_IMPORT_APP}, format="json")
     trigger(api, session_id, capture)
@@ -164,7 +165,7 @@ def test_an_unknown_session_is_not_found(client, db, path):
 
 
 def test_a_runtime_error_report_lands_in_the_render_state(api, client, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     response = report(client, session_id, {"version": 1, "error": "Runtime error: boom"})
@@ -192,7 +193,7 @@ def test_a_runtime_error_report_lands_in_the_render_state(api, client, capture):
     ],
 )
 def test_bad_error_reports_are_refused_and_change_nothing(api, client, capture, body, status, code):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     response = report(client, session_id, body)
@@ -206,7 +207,7 @@ def test_bad_error_reports_are_refused_and_change_nothing(api, client, capture, 
 
 
 def test_a_report_cannot_overwrite_the_errors_of_a_failed_build(api, client, capture):
-    session_id = pushed_session(api, BAD_IMPORT_APP)
+    session_id = new_session(api, BAD_IMPORT_APP)
     trigger(api, session_id, capture)
     before = render_state(api, session_id)
 
@@ -225,7 +226,7 @@ def test_error_reports_for_unknown_sessions_or_by_get_are_refused(client, db):
 def test_error_reports_are_rate_limited_per_session(api, client, capture, settings):
     settings.STAGE_SESSION_LIMITS = {"preview_error_reports": "2/min"}
     cache.clear()
-    flooded, neighbour = pushed_session(api, GOOD_APP), pushed_session(api, GOOD_APP)
+    flooded, neighbour = new_session(api, GOOD_APP), new_session(api, GOOD_APP)
     trigger(api, flooded, capture)
     trigger(api, neighbour, capture)
 
@@ -240,7 +241,7 @@ def test_error_reports_are_rate_limited_per_session(api, client, capture, settin
 
 
 def test_the_frame_on_the_sessions_own_origin_is_sandboxed_and_framed_only_by_the_platform(api, client, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
     host = f"s-{session_id}.localhost"
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from stage.models import Render, RenderArtifact
 from stage.renders.retention import renders_prune
-from tests.factories import SessionFactory
-from tests.stage.render_support import GOOD_APP, pushed_session, render_state, trigger
+from tests.support.factories import SessionFactory
+from tests.support.renders import GOOD_APP, render_state, trigger
+from tests.support.rest import new_session
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_an_artifact_shared_by_two_sessions_stays_while_either_uses_it_and_a_fre
 
 
 def test_the_preview_still_serves_after_pruning(api, client, django_capture_on_commit_callbacks):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     for _ in range(3):
         trigger(api, session_id, django_capture_on_commit_callbacks)
     before = render_state(api, session_id)

@@ -5,8 +5,8 @@ import pytest
 from stage.models import Render, RenderArtifact
 from stage.renders import esbuild
 from stage.renders.build import render_build
-from tests.stage.helpers import data, error
-from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state, trigger
+from tests.support.renders import BAD_IMPORT_APP, GOOD_APP, render_state, trigger
+from tests.support.rest import data, error, new_session
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def capture(django_capture_on_commit_callbacks):
 
 
 def test_a_render_builds_and_its_state_says_ready_with_build_time(api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
 
     assert trigger(api, session_id, capture) == {"entry": "/app/App.tsx", "version": 1}
 
@@ -31,7 +31,7 @@ def test_a_render_builds_and_its_state_says_ready_with_build_time(api, capture):
 
 
 def test_a_render_that_does_not_build_fails_with_located_errors(api, capture):
-    session_id = pushed_session(api, BAD_IMPORT_APP)
+    session_id = new_session(api, BAD_IMPORT_APP)
 
     trigger(api, session_id, capture)
 
@@ -45,7 +45,7 @@ def test_a_render_that_does_not_build_fails_with_located_errors(api, capture):
 
 
 def test_rendering_unchanged_files_reuses_the_artifact_without_running_esbuild(api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
     builds_before = esbuild.server.calls
 
@@ -59,7 +59,7 @@ def test_rendering_unchanged_files_reuses_the_artifact_without_running_esbuild(a
 
 
 def test_changing_a_file_builds_a_new_artifact(api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
     changed = [{"path": "/app/Hello.tsx", "content": "export default () => <h1>Changed text</h1>;"}]
     api.post(f"/api/v1/stage/sessions/{session_id}/push", {"files": changed}, format="json")
@@ -73,7 +73,7 @@ def test_changing_a_file_builds_a_new_artifact(api, capture):
 
 def test_an_older_render_built_late_never_replaces_the_newer_one(api, capture):
     # given: v1 is requested but its task has not run; v2 is requested and built
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     data(api.post(f"/api/v1/stage/sessions/{session_id}/render", {}, format="json"))
     trigger(api, session_id, capture)
 
@@ -90,7 +90,7 @@ def test_an_older_render_built_late_never_replaces_the_newer_one(api, capture):
 
 
 def test_running_the_task_again_leaves_a_finished_render_as_it_was(api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
     render = Render.objects.get(session__public_id=session_id)
 
@@ -101,7 +101,7 @@ def test_running_the_task_again_leaves_a_finished_render_as_it_was(api, capture)
 
 
 def test_a_build_that_overruns_its_deadline_fails_and_the_next_build_works(api, capture, settings):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     settings.STAGE_RENDER_TIMEOUT_SECONDS = 0.001
     trigger(api, session_id, capture)
     assert render_state(api, session_id)["error"] == "The build timed out"
@@ -113,7 +113,7 @@ def test_a_build_that_overruns_its_deadline_fails_and_the_next_build_works(api, 
 
 
 def test_a_missing_node_fails_the_render_with_a_clear_message(api, capture, settings):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     esbuild.server.stop()
     settings.STAGE_NODE = "/nonexistent/node"
     try:
@@ -127,7 +127,7 @@ def test_a_missing_node_fails_the_render_with_a_clear_message(api, capture, sett
 
 
 def test_the_convex_render_state_carries_status_and_build_time(api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     response = api.post(
@@ -139,7 +139,7 @@ def test_the_convex_render_state_carries_status_and_build_time(api, capture):
 
 
 def test_render_and_its_state_are_the_owners_alone(api, other_api, anon_api, capture):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
     trigger(api, session_id, capture)
 
     error(other_api.post(f"/api/v1/stage/sessions/{session_id}/render", {}, format="json"), 404, "NOT_FOUND")

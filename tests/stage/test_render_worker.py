@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from core.outbox import requeue_stuck
-from tests.stage.helpers import data
-from tests.stage.render_support import BAD_IMPORT_APP, GOOD_APP, pushed_session, render_state
-from tests.worker import WorkerProcess
+from tests.support.renders import BAD_IMPORT_APP, GOOD_APP, render_state
+from tests.support.rest import data, new_session
+from tests.support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
@@ -25,7 +25,7 @@ def wait_for_finished(api, session_id: str, timeout: float = 30) -> dict:
 
 
 def test_trigger_to_ready_through_a_real_worker(api, celery_worker_process):
-    session_id = pushed_session(api, GOOD_APP)
+    session_id = new_session(api, GOOD_APP)
 
     triggered = data(api.post(f"/api/v1/stage/sessions/{session_id}/render", {}, format="json"))
 
@@ -36,7 +36,7 @@ def test_trigger_to_ready_through_a_real_worker(api, celery_worker_process):
 
 
 def test_a_failing_build_through_a_real_worker_records_its_error(api, celery_worker_process):
-    session_id = pushed_session(api, BAD_IMPORT_APP)
+    session_id = new_session(api, BAD_IMPORT_APP)
 
     data(api.post(f"/api/v1/stage/sessions/{session_id}/render", {}, format="json"))
 
@@ -51,7 +51,7 @@ def test_a_worker_killed_mid_render_leaves_a_render_the_next_worker_finishes(api
     imports = "".join(f'import {{ v{i} }} from "./m{i}";\n' for i in range(400))
     total = " + ".join(f"v{i}" for i in range(400))
     app = imports + f"export default function App() {{ return <p>{{{total}}}</p>; }}\n"
-    session_id = pushed_session(api, {**modules, "/app/App.tsx": app})
+    session_id = new_session(api, {**modules, "/app/App.tsx": app})
     data(api.post(f"/api/v1/stage/sessions/{session_id}/render", {}, format="json"))
     deadline = time.monotonic() + 30
     while render_state(api, session_id)["status"] != "building":

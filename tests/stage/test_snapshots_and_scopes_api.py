@@ -1,7 +1,7 @@
 import pytest
 
 from stage.models import FileVersion
-from tests.stage.helpers import data, error, new_session, push
+from tests.support.rest import data, error, new_session, push
 
 pytestmark = pytest.mark.django_db
 

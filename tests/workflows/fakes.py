@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from aiosmtpd.controller import Controller
 
 from bench.harness import free_port
-from tests.loopback import LoopbackServer, QuietHandler
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 
 class _Collector:

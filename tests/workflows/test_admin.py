@@ -1,29 +1,20 @@
 """The admin over workflows: run history read-only, retry delivery, the ledger verification view."""
 
 import pytest
-from django.test import Client
 
-from tests.factories import UserFactory
-from tests.workflows.support import publish_workflows, run
+from tests.support.factories import RunFactory, StepRunFactory
+from tests.support.workflows import publish_workflows, run
 from workflows.models import Delivery, LedgerEvent, Message, Run
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff():
-    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
-def test_runs_are_listed_filtered_and_shown_read_only_with_steps(staff, api):
-    app = publish_workflows(api, {"w": {"steps": [{"id": "p", "pulse.track": {"event": "seen"}}]}})
-    run(api, app["sid"], "w", {})
-    run_record = Run.objects.get()
+def test_runs_are_listed_filtered_and_shown_read_only_with_steps(staff):
+    run_record = StepRunFactory(step_id="p", block="pulse.track").run
+    failed = RunFactory(status=Run.Status.FAILED)
     listing = staff.get("/admin/workflows/run/", {"status__exact": "succeeded"})
     assert listing.status_code == 200 and run_record.public_id in listing.content.decode()
+    assert failed.public_id not in listing.content.decode()
     page = staff.get(f"/admin/workflows/run/{run_record.pk}/change/")
     assert page.status_code == 200 and "pulse.track" in page.content.decode()
     assert staff.post(f"/admin/workflows/run/{run_record.pk}/change/", {}).status_code == 403

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.workflows.support import error_of, publish_workflows, run
+from tests.support.workflows import error_of, publish_workflows, run
 from workflows.errors import TemporaryDeliveryError
 from workflows.models import CommunicationChannel, Delivery, Message
 from workflows.services.delivery import delivery_perform

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.workflows.support import publish_workflows, run
+from tests.support.workflows import publish_workflows, run
 from workflows.models import BillingItem, LedgerEvent, Run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from stage.models import App
-from tests.stage.apps_support import publish
+from tests.support.rest import api_publish
 from workflows.models import BillingItem, LedgerEvent, PulseEvent
 from workflows.services.records import google_credential_set
 
@@ -17,7 +17,7 @@ SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 def publish_example(api, folder: str) -> dict:
     text = (EXAMPLES / folder / "shift.workflows.json").read_text()
-    return publish(api, files={"/app/shift.workflows.json": text})
+    return api_publish(api, files={"/app/shift.workflows.json": text})
 
 
 def test_append_webhook_row_runs_with_the_specs_input(api, user, google):

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.workflows.support import error_of, publish_workflows, run
+from tests.support.workflows import error_of, publish_workflows, run
 from workflows.models import LedgerEvent, LedgerHead
 
 pytestmark = pytest.mark.django_db

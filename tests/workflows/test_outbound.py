@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.workflows.support import channel_app, run
+from tests.support.workflows import channel_app, run
 from workflows.errors import TemporaryDeliveryError
 from workflows.models import Delivery
 from workflows.services.delivery import delivery_perform

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from stage.models import App
-from tests.workflows.support import error_of, publish_workflows, run
+from tests.support.workflows import error_of, publish_workflows, run
 from workflows.definition import WORKFLOWS_PATH as WORKFLOWS
 from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run, StepRun
 
@@ -388,7 +388,7 @@ def test_a_run_stays_pinned_to_its_version_when_production_moves_before_it_execu
     # given an async run queued on version 1
     import json as _json
 
-    from tests.stage.apps_support import deploy, push
+    from tests.support.rest import api_deploy, push
     from workflows.tasks import run_workflow
 
     app = publish_workflows(api, {"w": {"steps": [{"response": {"body": "v1"}}]}})
@@ -396,7 +396,7 @@ def test_a_run_stays_pinned_to_its_version_when_production_moves_before_it_execu
     # when production moves to a version whose workflow answers differently
     document = {"version": 1, "workflows": {"w": {"steps": [{"response": {"body": "v2"}}]}}}
     push(api, app["sessionId"], {"/app/shift.workflows.json": _json.dumps(document)})
-    deploy(api, app["sid"], promote=True)
+    api_deploy(api, app["sid"], promote=True)
     run_workflow(Run.objects.get(public_id=queued).pk)
     # then the queued run ran version 1, and a new run runs version 2
     assert Run.objects.get(public_id=queued).response["body"] == "v1"

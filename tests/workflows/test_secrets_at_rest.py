@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from stage.models import App
-from tests.workflows.support import channel_app, error_of, publish_workflows, run
+from tests.support.workflows import channel_app, error_of, publish_workflows, run
 from tests.workflows.test_sheets import sheets_app
 from workflows.models import CommunicationChannel, Delivery, GoogleCredential
 from workflows.services.records import google_credential_set

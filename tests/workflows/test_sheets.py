@@ -5,7 +5,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from stage.models import App
-from tests.workflows.support import error_of, publish_workflows, run
+from tests.support.workflows import error_of, publish_workflows, run
 from workflows.services.records import google_credential_set
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from stage.models import AppVersion
-from tests.stage.apps_support import publish, push
-from tests.workflows.support import error_of, run
+from tests.support.rest import api_publish, push
+from tests.support.workflows import error_of, run
 from workflows.models import Run
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ STEPS = "$.workflows.w.steps[0]"
 )
 def test_a_bad_workflows_file_fails_the_deploy_naming_the_json_path(api, document, path):
     # given
-    app = publish(api)
+    app = api_publish(api)
     push(api, app["sessionId"], {"/app/shift.workflows.json": json.dumps(document)})
     # when
     response = api.post(f"/api/v1/stage/apps/{app['sid']}/deploy", {}, format="json")
@@ -80,7 +80,7 @@ def test_a_bad_workflows_file_fails_the_deploy_naming_the_json_path(api, documen
 
 def test_a_version_stored_before_validation_is_checked_again_at_run_time(api):
     # given a version whose stored workflows were never validated (an older deploy)
-    app = publish(
+    app = api_publish(
         api,
         files={
             "/app/shift.workflows.json": json.dumps(
@@ -99,6 +99,6 @@ def test_a_version_stored_before_validation_is_checked_again_at_run_time(api):
 
 
 def test_an_app_without_a_workflows_file_has_no_workflows(api):
-    app = publish(api)
+    app = api_publish(api)
     status, code, message = error_of(run(api, app["sid"], "w", {}))
     assert (status, code) == (404, "NOT_FOUND") and "shift.workflows.json" in message

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from tests.waiting import wait_for
-from tests.worker import WorkerProcess
+from tests.support.waiting import wait_for
+from tests.support.worker import WorkerProcess
+from tests.support.workflows import publish_workflows, run
 from tests.workflows.fakes import HttpServer
-from tests.workflows.support import publish_workflows, run
 from workflows.models import Delivery, Run
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]

@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_environment() -> dict[str, str]:

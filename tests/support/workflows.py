@@ -2,14 +2,14 @@
 
 import json
 
-from tests.stage.apps_support import publish
+from tests.support.rest import api_publish
 
 RUN = "/api/v1/run"
 
 
 def publish_workflows(api, workflows: dict, *, config: dict | None = None, files: dict | None = None) -> dict:
     document = {"version": 1, "workflows": workflows}
-    app = publish(api, files={"/app/shift.workflows.json": json.dumps(document), **(files or {})})
+    app = api_publish(api, files={"/app/shift.workflows.json": json.dumps(document), **(files or {})})
     if config is not None:
         response = api.patch(f"/api/v1/stage/apps/{app['sid']}", {"config": config}, format="json")
         assert response.status_code == 200, response.json()

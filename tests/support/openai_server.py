@@ -8,7 +8,7 @@ VALID_KEY is 401, model "rate-limited" is 429, model "broken" is 500. Every requ
 
 import json
 
-from tests.loopback import LoopbackServer, QuietHandler
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 VALID_KEY = "sk-test-local"
 

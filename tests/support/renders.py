@@ -1,6 +1,6 @@
 """Shared bits of the render tests: a small React app that builds, and a way to push and render it."""
 
-from tests.stage.helpers import data, new_session, push
+from tests.support.rest import data
 
 GOOD_APP = [
     {"path": "/app/App.tsx", "content": "import Hello from './Hello';\nexport default () => <Hello/>;"},
@@ -9,12 +9,6 @@ GOOD_APP = [
 BAD_IMPORT_APP = [
     {"path": "/app/App.tsx", "content": "import axios from 'axios';\nexport default () => <p>{String(axios)}</p>;"}
 ]
-
-
-def pushed_session(api, files) -> str:
-    session_id = new_session(api)
-    assert push(api, session_id, files).status_code == 200
-    return session_id
 
 
 def trigger(api, session_id: str, capture, entry: str = "/app/App.tsx") -> dict:

@@ -2,7 +2,7 @@
 
 import time
 
-from tests.loopback import LoopbackServer, QuietHandler
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 
 class _Handler(QuietHandler):
