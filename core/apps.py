@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from core.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from core.ids import PublicIdConverter
         from core.observability import connect_celery_signals
 

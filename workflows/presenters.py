@@ -1,95 +1,110 @@
-"""JSON shapes of runs, steps, channels, registrations, messages and deliveries (camelCase, epoch ms)."""
+"""Response shapes of runs, steps, channels, registrations, messages and deliveries: each output serializer is
+the one definition of its shape, for the answers and for the API schema (camelCase keys, epoch ms)."""
 
-from core.timestamps import epoch_ms
-from workflows.models import CommunicationChannel, Delivery, Message, Registration, Run, StepRun
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
-
-def run_summary(run: Run) -> dict:
-    return {
-        "runId": run.public_id,
-        "appSid": run.app.sid,
-        "versionId": run.version.sid,
-        "workflow": run.workflow,
-        "status": run.status,
-        "dryRun": run.dry_run,
-        "async": run.is_async,
-        "caller": run.caller.email,
-        "error": run.error,
-        "createdAt": epoch_ms(run.created_at),
-        "startedAt": epoch_ms(run.started_at),
-        "finishedAt": epoch_ms(run.finished_at),
-        "durationMs": run.duration_ms,
-    }
+from core.api.outputs import EpochMsField, Output, with_json_name
+from workflows.models import Delivery, Run, StepRun
 
 
-def step_detail(step: StepRun) -> dict:
-    return {
-        "index": step.index,
-        "id": step.step_id or None,
-        "block": step.block,
-        "status": step.status,
-        "config": step.config,
-        "output": step.output,
-        "error": step.error,
-        "startedAt": epoch_ms(step.started_at),
-        "durationMs": step.duration_ms,
-    }
+class RunAcceptedOutput(Output):
+    runId = serializers.CharField(source="public_id")
+    status = serializers.CharField()
 
 
-def run_detail(run: Run) -> dict:
-    return {
-        **run_summary(run),
-        "input": run.input,
-        "response": run.response,
-        "steps": [step_detail(step) for step in run.steps.all()],
-    }
+class RunAnswerOutput(serializers.Serializer):
+    """Documentation only: what a run without a response step answers (a response step answers its own body)."""
+
+    runId = serializers.CharField(help_text="Without a response step; with one, its templated body instead.")
+    status = serializers.CharField()
+    outputs = serializers.DictField(help_text="Step id (or stepN) -> the step's output.")
 
 
-def channel_summary(channel: CommunicationChannel) -> dict:
-    return {
-        "id": channel.public_id,
-        "name": channel.name,
-        "kind": channel.kind,
-        "config": channel.config,
-        "secrets": sorted(channel.secrets or {}),  # which secrets are set, never their values
-        "createdAt": epoch_ms(channel.created_at),
-    }
+class RunSummaryOutput(Output):
+    runId = serializers.CharField(source="public_id")
+    appSid = serializers.CharField(source="app.sid")
+    versionId = serializers.CharField(source="version.sid")
+    workflow = serializers.CharField()
+    status = serializers.ChoiceField(choices=Run.Status.values)
+    dryRun = serializers.BooleanField(source="dry_run")
+    caller = serializers.CharField(source="caller.email")
+    error = serializers.JSONField(allow_null=True)
+    createdAt = EpochMsField(source="created_at")
+    startedAt = EpochMsField(source="started_at", allow_null=True)
+    finishedAt = EpochMsField(source="finished_at", allow_null=True)
+    durationMs = serializers.FloatField(source="duration_ms", allow_null=True)
 
 
-def registration_summary(registration: Registration) -> dict:
-    return {
-        "id": str(registration.pk),
-        "appSid": registration.app.sid,
-        "channelId": registration.channel.public_id,
-        "active": registration.active,
-        "createdAt": epoch_ms(registration.created_at),
-    }
+with_json_name(RunSummaryOutput, "async", serializers.BooleanField(source="is_async"), after="dryRun")
 
 
-def delivery_summary(delivery: Delivery | None) -> dict | None:
-    if delivery is None:
-        return None
-    return {
-        "status": delivery.status,
-        "attempts": delivery.attempts,
-        "lastError": delivery.last_error or None,
-        "providerResponse": delivery.provider_response,
-        "deliveredAt": epoch_ms(delivery.delivered_at),
-        "updatedAt": epoch_ms(delivery.updated_at),
-    }
+class StepOutput(Output):
+    index = serializers.IntegerField()
+    id = serializers.SerializerMethodField()
+    block = serializers.CharField()
+    status = serializers.ChoiceField(choices=StepRun.Status.values)
+    config = serializers.JSONField(help_text="The rendered configuration, secrets redacted.")
+    output = serializers.JSONField(allow_null=True)
+    error = serializers.JSONField(allow_null=True)
+    startedAt = EpochMsField(source="started_at")
+    durationMs = serializers.FloatField(source="duration_ms")
+
+    def get_id(self, step: StepRun) -> str | None:
+        return step.step_id or None
 
 
-def message_summary(message: Message) -> dict:
-    return {
-        "id": message.public_id,
-        "appSid": message.app.sid,
-        "channelId": message.channel.public_id,
-        "runId": message.run.public_id if message.run_id else None,
-        "to": message.to,
-        "subject": message.subject,
-        "text": message.text,
-        "html": message.html,
-        "metadata": message.metadata,
-        "createdAt": epoch_ms(message.created_at),
-        "deliveries": [delivery_summary(message.delivery)] if hasattr(message, "delivery") else [],
-    }
+class RunDetailOutput(RunSummaryOutput):
+    input = serializers.JSONField()
+    response = serializers.JSONField(allow_null=True)
+    steps = StepOutput(many=True, source="steps.all")
+
+
+class CommunicationChannelOutput(Output):
+    id = serializers.CharField(source="public_id")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    config = serializers.DictField(help_text="Public settings only.")
+    secrets = serializers.SerializerMethodField(help_text="Names of the secrets that are set, never their values.")
+    createdAt = EpochMsField(source="created_at")
+
+    def get_secrets(self, channel) -> list[str]:
+        return sorted(channel.secrets or {})
+
+
+class RegistrationOutput(Output):
+    id = serializers.CharField(source="pk")
+    appSid = serializers.CharField(source="app.sid")
+    channelId = serializers.CharField(source="channel.public_id")
+    active = serializers.BooleanField()
+    createdAt = EpochMsField(source="created_at")
+
+
+class DeliveryOutput(Output):
+    status = serializers.ChoiceField(choices=Delivery.Status.values)
+    attempts = serializers.IntegerField()
+    lastError = serializers.SerializerMethodField()
+    providerResponse = serializers.JSONField(source="provider_response", allow_null=True)
+    deliveredAt = EpochMsField(source="delivered_at", allow_null=True)
+    updatedAt = EpochMsField(source="updated_at")
+
+    def get_lastError(self, delivery) -> str | None:
+        return delivery.last_error or None
+
+
+class MessageOutput(Output):
+    id = serializers.CharField(source="public_id")
+    appSid = serializers.CharField(source="app.sid")
+    channelId = serializers.CharField(source="channel.public_id")
+    runId = serializers.CharField(source="run.public_id", allow_null=True)
+    to = serializers.CharField()
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+    metadata = serializers.DictField()
+    createdAt = EpochMsField(source="created_at")
+    deliveries = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeliveryOutput(many=True))
+    def get_deliveries(self, message) -> list[dict]:
+        return [DeliveryOutput.of(message.delivery)] if hasattr(message, "delivery") else []

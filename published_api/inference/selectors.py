@@ -22,8 +22,8 @@ def usage_summary(*, session_id: str, provider: str | None = None, since=None, u
     sums = {
         "calls": Count("id"),
         "errors": Count("id", filter=~Q(status="ok")),
-        "inputTokens": Sum("input_tokens", default=0),
-        "outputTokens": Sum("output_tokens", default=0),
+        "input_tokens": Sum("input_tokens", default=0),
+        "output_tokens": Sum("output_tokens", default=0),
     }
     per_model = rows.values("provider", "model", "kind").annotate(**sums).order_by("provider", "model", "kind")
-    return {"totals": rows.aggregate(**sums), "byModel": list(per_model)}
+    return {"totals": rows.aggregate(**sums), "by_model": list(per_model)}

@@ -4,6 +4,7 @@ and documentation of the answers' shapes (built in services.py and selectors.py)
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.outputs import Output
 from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from core.errors import ValidationFailed
 from published_api.inference.models import Usage
@@ -88,51 +89,60 @@ def checked(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-# --- Outputs (documentation of the answers' shapes) ----------------------------------------------------
+# --- Outputs: the one definition of each answer's shape, over the services' answers ----------------------
 
 
-class ChatTextOutput(serializers.Serializer):
+class ChatTextOutput(Output):
     type = serializers.ChoiceField(choices=["text"])
     text = serializers.CharField()
 
 
-class ChatUsageOutput(serializers.Serializer):
-    inputTokens = serializers.IntegerField()
-    outputTokens = serializers.IntegerField()
+class ChatUsageOutput(Output):
+    inputTokens = serializers.IntegerField(source="input_tokens")
+    outputTokens = serializers.IntegerField(source="output_tokens")
 
 
-class ChatOutput(serializers.Serializer):
-    content = ChatTextOutput(many=True)
+class ChatOutput(Output):
+    content = serializers.SerializerMethodField()
     model = serializers.CharField()
-    usage = ChatUsageOutput()
-    stopReason = serializers.CharField(help_text="The provider's finish reason: stop, length, ...")
+    usage = ChatUsageOutput(source="*")
+    stopReason = serializers.CharField(
+        source="stop_reason", help_text="The provider's finish reason: stop, length, ..."
+    )
+
+    @extend_schema_field(ChatTextOutput(many=True))
+    def get_content(self, answer) -> list[dict]:
+        return [{"type": "text", "text": answer.text}]
 
 
-class EmbedUsageOutput(serializers.Serializer):
-    inputTokens = serializers.IntegerField()
+class EmbedUsageOutput(Output):
+    inputTokens = serializers.IntegerField(source="input_tokens")
 
 
-class EmbedOutput(serializers.Serializer):
+class EmbedOutput(Output):
     embeddings = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
     model = serializers.CharField()
-    usage = EmbedUsageOutput()
+    usage = EmbedUsageOutput(source="*")
 
 
-class ImageOutput(serializers.Serializer):
+class ImageOutput(Output):
     url = serializers.CharField(required=False, help_text="The image's address at the provider, when it sends one.")
     b64 = serializers.CharField(required=False, help_text="The image itself, base64-encoded, when it sends that.")
 
+    def to_representation(self, image):
+        return {key: value for key, value in super().to_representation(image).items() if value is not None}
 
-class ImagesOutput(serializers.Serializer):
+
+class ImagesOutput(Output):
     images = ImageOutput(many=True)
     model = serializers.CharField()
 
 
-class UsageTotalsOutput(serializers.Serializer):
+class UsageTotalsOutput(Output):
     calls = serializers.IntegerField()
     errors = serializers.IntegerField(help_text="Calls that failed (their status is an error code).")
-    inputTokens = serializers.IntegerField()
-    outputTokens = serializers.IntegerField()
+    inputTokens = serializers.IntegerField(source="input_tokens")
+    outputTokens = serializers.IntegerField(source="output_tokens")
 
 
 class UsageByModelOutput(UsageTotalsOutput):
@@ -141,6 +151,6 @@ class UsageByModelOutput(UsageTotalsOutput):
     kind = serializers.ChoiceField(choices=Usage.Kind.values)
 
 
-class UsageOutput(serializers.Serializer):
+class UsageOutput(Output):
     totals = UsageTotalsOutput()
-    byModel = UsageByModelOutput(many=True)
+    byModel = UsageByModelOutput(many=True, source="by_model")

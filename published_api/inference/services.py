@@ -18,6 +18,37 @@ class Who:
     app_sid: str = ""
 
 
+@dataclass(frozen=True)
+class ChatAnswer:
+    text: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    stop_reason: str
+
+
+@dataclass(frozen=True)
+class EmbedAnswer:
+    embeddings: list[list[float]]
+    model: str
+    input_tokens: int
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    url: str | None = None  # the image's address at the provider, or else
+    b64: str | None = None  # the image itself
+
+
+@dataclass(frozen=True)
+class ImageAnswer:
+    images: list[GeneratedImage]
+    model: str
+    input_tokens: int
+    output_tokens: int
+
+
 def _upstream_error(provider: ProviderConfig, error: openai.OpenAIError) -> StageError:
     body = getattr(error, "body", None)
     detail = body.get("message") if isinstance(body, dict) and body.get("message") else None
@@ -31,7 +62,7 @@ def _upstream_error(provider: ProviderConfig, error: openai.OpenAIError) -> Stag
     return ProviderFailed(f"Provider {provider.name} could not be reached: {detail}")
 
 
-def _call(*, who: Who, kind: str, provider_name: str | None, model: str | None, send) -> dict:
+def _call(*, who: Who, kind: str, provider_name: str | None, model: str | None, send):
     if who.app_sid:  # an app whose token budget for this window is spent gets no further calls
         app_quota(who.app_sid, "inference_tokens", cost=0)
     provider = provider_resolve(name=provider_name)
@@ -39,8 +70,9 @@ def _call(*, who: Who, kind: str, provider_name: str | None, model: str | None, 
     started = time.monotonic()
     usage = Usage(session_id=who.session_id, app_sid=who.app_sid, provider=provider.name, model=chosen, kind=kind)
     try:
-        result, usage.input_tokens, usage.output_tokens = send(client_for(provider), chosen)
-        return result
+        answer = send(client_for(provider), chosen)
+        usage.input_tokens, usage.output_tokens = answer.input_tokens, answer.output_tokens
+        return answer
     except openai.OpenAIError as error:
         failure = _upstream_error(provider, error)
         usage.status = failure.code
@@ -68,13 +100,8 @@ def inference_chat(*, who: Who, messages: list[dict], model=None, provider=None,
         choice = answer.choices[0] if answer.choices else None
         text = (choice.message.content if choice else None) or ""
         inputs, outputs = _tokens(answer.usage, "prompt_tokens", "completion_tokens")
-        result = {
-            "content": [{"type": "text", "text": text}],
-            "model": answer.model or chosen,
-            "usage": {"inputTokens": inputs, "outputTokens": outputs},
-            "stopReason": (choice.finish_reason if choice else None) or "stop",
-        }
-        return result, inputs, outputs
+        stop_reason = (choice.finish_reason if choice else None) or "stop"
+        return ChatAnswer(text, answer.model or chosen, inputs, outputs, stop_reason)
 
     return _call(who=who, kind=Usage.Kind.CHAT, provider_name=provider, model=model, send=send)
 
@@ -84,7 +111,7 @@ def inference_embed(*, who: Who, input, model=None, provider=None):
         answer = client.embeddings.create(model=chosen, input=input)
         inputs, _ = _tokens(answer.usage, "prompt_tokens", None)
         vectors = [list(item.embedding) for item in sorted(answer.data, key=lambda item: item.index)]
-        return {"embeddings": vectors, "model": answer.model or chosen, "usage": {"inputTokens": inputs}}, inputs, 0
+        return EmbedAnswer(vectors, answer.model or chosen, inputs)
 
     return _call(who=who, kind=Usage.Kind.EMBED, provider_name=provider, model=model, send=send)
 
@@ -93,8 +120,11 @@ def inference_image(*, who: Who, prompt: str, model=None, provider=None, size=No
     def send(client, chosen):
         extra = {"size": size} if size else {}
         answer = client.images.generate(model=chosen, prompt=prompt, **extra)
-        images = [{"url": item.url} if item.url else {"b64": item.b64_json} for item in answer.data or []]
+        images = [
+            GeneratedImage(url=item.url) if item.url else GeneratedImage(b64=item.b64_json)
+            for item in answer.data or []
+        ]
         inputs, outputs = _tokens(getattr(answer, "usage", None), "input_tokens", "output_tokens")
-        return {"images": images, "model": chosen}, inputs, outputs
+        return ImageAnswer(images, chosen, inputs, outputs)
 
     return _call(who=who, kind=Usage.Kind.IMAGE, provider_name=provider, model=model, send=send)

@@ -21,18 +21,20 @@ class AppScopedView(APIView):
         return selectors.app_get(sid=self.kwargs["sid"], owner=self.request.user)
 
     def channels(self, app: App) -> dict:
-        return presenters.channels_summary(selectors.channels_of(app=app), app_sid=app.sid)
+        return presenters.ChannelsOutput.of(selectors.channels_of(app=app))
 
 
 class AppListCreateView(APIView):
-    @extend_schema(request=s.AppPublishInput, responses={201: s.AppOutput}, summary="Publish a session as an app")
+    @extend_schema(
+        request=s.AppPublishInput, responses={201: presenters.AppOutput}, summary="Publish a session as an app"
+    )
     def post(self, request):
         data = validated(s.AppPublishInput, request.data)
         session = selectors.session_get(public_id=data["sessionId"], owner=request.user)
         app = app_publish(
             session=session, name=data["name"], description=data.get("description", ""), author=request.user
         )
-        return Response(presenters.app_detail(app), status=status.HTTP_201_CREATED)
+        return Response(presenters.AppOutput.of(app), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[
@@ -40,7 +42,7 @@ class AppListCreateView(APIView):
             OpenApiParameter("sessionId", str, description="The session the app was published from."),
             OpenApiParameter("status", str, enum=App.Status.values),
         ],
-        responses=s.AppOutput(many=True),
+        responses=presenters.AppOutput(many=True),
         summary="The caller's apps, newest first",
     )
     def get(self, request):
@@ -55,42 +57,48 @@ class AppListCreateView(APIView):
 
 
 class AppDetailView(AppScopedView):
-    @extend_schema(responses=s.AppOutput, summary="One app, with its channels")
+    @extend_schema(responses=presenters.AppOutput, summary="One app, with its channels")
     def get(self, request, sid):
-        return Response(presenters.app_detail(self.app()))
+        return Response(presenters.AppOutput.of(self.app()))
 
-    @extend_schema(request=s.AppUpdateInput, responses=s.AppOutput, summary="Update app metadata and repository")
+    @extend_schema(
+        request=s.AppUpdateInput, responses=presenters.AppOutput, summary="Update app metadata and repository"
+    )
     def patch(self, request, sid):
         app = self.app()
         changes = validated(s.AppUpdateInput, request.data)
-        return Response(presenters.app_detail(app_update(app=app, changes=dict(changes))))
+        return Response(presenters.AppOutput.of(app_update(app=app, changes=dict(changes))))
 
 
 class AppDeployView(AppScopedView):
-    @extend_schema(request=s.AppDeployInput, responses={201: s.DeployOutput}, summary="Deploy the session's files")
+    @extend_schema(
+        request=s.AppDeployInput, responses={201: presenters.DeployOutput}, summary="Deploy the session's files"
+    )
     def post(self, request, sid):
         app = self.app()
         data = validated(s.AppDeployInput, request.data)
         version = app_deploy(app=app, actor=request.user, promote=data["promote"])
-        body = {"app": presenters.app_detail(selectors.app_get(sid=sid, owner=request.user))}
+        body = {"app": presenters.AppOutput.of(selectors.app_get(sid=sid, owner=request.user))}
         body["version"] = presenters.version_detail(version)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class AppVersionsView(AppScopedView):
-    @extend_schema(responses=s.VersionOutput(many=True), summary="Versions, newest first, with their manifests")
+    @extend_schema(
+        responses=presenters.VersionOutput(many=True), summary="Versions, newest first, with their manifests"
+    )
     def get(self, request, sid):
         return Response(presenters.versions_detail(selectors.version_list(app=self.app())))
 
 
 class AppChannelsView(AppScopedView):
-    @extend_schema(responses=s.ChannelsOutput, summary="Where preview and production point")
+    @extend_schema(responses=presenters.ChannelsOutput, summary="Where preview and production point")
     def get(self, request, sid):
         return Response(self.channels(self.app()))
 
 
 class PromoteView(AppScopedView):
-    @extend_schema(request=s.PromoteInput, responses=s.ChannelsOutput, summary="Point production at a version")
+    @extend_schema(request=s.PromoteInput, responses=presenters.ChannelsOutput, summary="Point production at a version")
     def post(self, request, sid):
         app = self.app()
         data = validated(s.PromoteInput, request.data)
@@ -99,7 +107,7 @@ class PromoteView(AppScopedView):
 
 
 class RollbackView(AppScopedView):
-    @extend_schema(request=None, responses=s.ChannelsOutput, summary="Production back to its previous version")
+    @extend_schema(request=None, responses=presenters.ChannelsOutput, summary="Production back to its previous version")
     def post(self, request, sid):
         app = self.app()
         validated(s.EmptyInput, request.data)
@@ -108,15 +116,17 @@ class RollbackView(AppScopedView):
 
 
 class ChannelHistoryView(AppScopedView):
-    @extend_schema(responses=s.ChannelMoveOutput(many=True), summary="Every channel pointer move, newest first")
+    @extend_schema(
+        responses=presenters.ChannelMoveOutput(many=True), summary="Every channel pointer move, newest first"
+    )
     def get(self, request, sid):
-        return Response([presenters.channel_move(move) for move in selectors.channel_history(app=self.app())])
+        return Response(presenters.ChannelMoveOutput.many(selectors.channel_history(app=self.app())))
 
 
 class PreviewLinkView(AppScopedView):
     @extend_schema(
         request=s.PreviewLinkInput,
-        responses={201: s.PreviewLinkOutput},
+        responses={201: presenters.PreviewLinkOutput},
         summary="A signed, expiring link to the app's preview (or to one version's origin)",
     )
     def post(self, request, sid):
@@ -128,4 +138,4 @@ class PreviewLinkView(AppScopedView):
             origin = preview_url(app.sid)
         token = preview_token_mint(app_sid=app.sid, expires_in=data.get("expiresIn"))
         body = {"url": f"{origin}/?{PARAM}={token.value}", "token": token.value, "expiresAt": token.expires_at * 1000}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(presenters.PreviewLinkOutput.of(body), status=status.HTTP_201_CREATED)

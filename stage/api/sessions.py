@@ -46,39 +46,41 @@ def bool_param(request, name: str) -> bool:
 
 
 class SessionListCreateView(APIView):
-    @extend_schema(request=s.SessionCreateInput, responses={201: s.SessionIdOutput}, summary="Create a session")
+    @extend_schema(
+        request=s.SessionCreateInput, responses={201: presenters.SessionIdOutput}, summary="Create a session"
+    )
     def post(self, request):
         data = validated(s.SessionCreateInput, request.data)
         session = session_create(owner=request.user, name=data.get("name"))
-        return Response({"id": session.public_id}, status=status.HTTP_201_CREATED)
+        return Response(presenters.SessionIdOutput.of(session), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("cursor", str, description="The `next` or `previous` cursor of an earlier page."),
             OpenApiParameter("limit", int, description="Sessions per page (at most 200)."),
         ],
-        responses=page_of("SessionPage", s.SessionOutput),
+        responses=page_of("SessionPage", presenters.SessionOutput),
         summary="List the caller's sessions, newest first",
     )
     def get(self, request):
         paginator = NewestFirstPagination()
         page = paginator.paginate_queryset(selectors.session_list(owner=request.user), request, view=self)
-        return paginator.get_paginated_response([presenters.session_summary(session) for session in page])
+        return paginator.get_paginated_response(presenters.SessionOutput.many(page))
 
 
 class SessionPushView(SessionScopedView):
-    @extend_schema(request=s.PushInput, responses=s.CountOutput, summary="Write many files in one transaction")
+    @extend_schema(request=s.PushInput, responses=presenters.CountOutput, summary="Write many files in one transaction")
     def post(self, request, session_id):
         session = self.session()
         data = validated(s.PushInput, request.data)
         versions = files_push(session=session, files=s.push_files_from(data["files"]))
-        return Response({"count": len(versions)})
+        return Response(presenters.CountOutput.of({"count": len(versions)}))
 
 
 class SessionFilesView(SessionScopedView):
     @extend_schema(
         parameters=[OpenApiParameter("content", bool, description="Include each file's content.")],
-        responses=s.FileSummaryOutput(many=True),
+        responses=presenters.FileSummaryOutput(many=True),
         summary="The latest version of every file",
     )
     def get(self, request, session_id):
@@ -89,26 +91,26 @@ class SessionFilesView(SessionScopedView):
 class SessionFileView(SessionScopedView):
     @extend_schema(
         parameters=[OpenApiParameter("version", int, description="An older version of the file.")],
-        responses=s.FileDetailOutput,
+        responses=presenters.FileDetailOutput,
         summary="Read a file",
     )
     def get(self, request, session_id, path):
         version = positive_int_param(request, "version")
         found = selectors.file_get_or_404(session=self.session(), path="/" + path, version=version)
-        return Response(presenters.file_detail(found))
+        return Response(presenters.FileDetailOutput.of(found))
 
-    @extend_schema(request=s.FileWriteInput, responses=s.FileWrittenOutput, summary="Write one file")
+    @extend_schema(request=s.FileWriteInput, responses=presenters.FileWrittenOutput, summary="Write one file")
     def put(self, request, session_id, path):
         session = self.session()
         data = validated(s.FileWriteInput, request.data)
         version = file_write(session=session, path="/" + path, content=data["content"])
-        return Response(presenters.file_written(version))
+        return Response(presenters.FileWrittenOutput.of(version))
 
 
 class SessionHistoryView(SessionScopedView):
     @extend_schema(
         parameters=[OpenApiParameter("path", str, required=True)],
-        responses=s.FileHistoryOutput(many=True),
+        responses=presenters.FileHistoryOutput(many=True),
         summary="Every version of one path, newest first",
     )
     def get(self, request, session_id):
@@ -116,53 +118,59 @@ class SessionHistoryView(SessionScopedView):
         if not path:
             raise ValidationFailed("path is required", details={"path": ["This query parameter is required."]})
         history = selectors.file_history(session=self.session(), path=path)
-        return Response([presenters.file_history_entry(version) for version in history])
+        return Response(presenters.FileHistoryOutput.many(history))
 
 
 class SessionSnapshotsView(SessionScopedView):
-    @extend_schema(request=s.SnapshotCreateInput, responses={201: s.SnapshotOutput}, summary="Snapshot the files")
+    @extend_schema(
+        request=s.SnapshotCreateInput, responses={201: presenters.SnapshotOutput}, summary="Snapshot the files"
+    )
     def post(self, request, session_id):
         session = self.session()
         data = validated(s.SnapshotCreateInput, request.data)
         snapshot = snapshot_create(session=session, name=data.get("name"))
-        return Response(
-            presenters.snapshot_summary(snapshot, file_count=snapshot.files.count()), status=status.HTTP_201_CREATED
-        )
+        return Response(presenters.snapshot_summary(snapshot), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.SnapshotOutput(many=True), summary="List snapshots, newest first")
+    @extend_schema(responses=presenters.SnapshotOutput(many=True), summary="List snapshots, newest first")
     def get(self, request, session_id):
         return Response(presenters.snapshots_with_counts(self.session()))
 
 
 class SnapshotRestoreView(SessionScopedView):
-    @extend_schema(request=None, responses=s.RestoredOutput, summary="Write a snapshot's files back as new versions")
+    @extend_schema(
+        request=None, responses=presenters.RestoredOutput, summary="Write a snapshot's files back as new versions"
+    )
     def post(self, request, session_id, snapshot_id):
         snapshot = selectors.snapshot_get(session=self.session(), public_id=snapshot_id)
-        return Response({"restored": snapshot_restore(snapshot=snapshot)})
+        return Response(presenters.RestoredOutput.of({"restored": snapshot_restore(snapshot=snapshot)}))
 
 
 class SessionRenderView(SessionScopedView):
-    @extend_schema(request=s.RenderInput, responses=s.RenderTriggeredOutput, summary="Trigger a render")
+    @extend_schema(request=s.RenderInput, responses=presenters.RenderTriggeredOutput, summary="Trigger a render")
     def post(self, request, session_id):
         session = self.session()
         data = validated(s.RenderInput, request.data)
         render = render_trigger(session=session, entry=data.get("entry"))
-        return Response({"entry": render.entry, "version": render.version})
+        return Response(presenters.RenderTriggeredOutput.of(render))
 
 
 class SessionStatusView(SessionScopedView):
-    @extend_schema(responses=s.StatusOutput, summary="Session times, render state and the latest files")
+    @extend_schema(responses=presenters.StatusOutput, summary="Session times, render state and the latest files")
     def get(self, request, session_id):
         return Response(presenters.session_status(self.session()))
 
 
 class SessionGoogleScopesView(SessionScopedView):
-    @extend_schema(request=s.GoogleScopesInput, responses=s.GoogleScopesOutput, summary="Set the Google scopes")
+    @extend_schema(
+        request=s.GoogleScopesInput, responses=presenters.GoogleScopesOutput, summary="Set the Google scopes"
+    )
     def put(self, request, session_id):
         session = self.session()
         data = validated(s.GoogleScopesInput, request.data)
-        return Response({"scopes": google_scopes_set(session=session, scopes=data["scopes"])})
+        return Response(
+            presenters.GoogleScopesOutput.of({"scopes": google_scopes_set(session=session, scopes=data["scopes"])})
+        )
 
-    @extend_schema(responses=s.GoogleScopesOutput, summary="The stored Google scopes")
+    @extend_schema(responses=presenters.GoogleScopesOutput, summary="The stored Google scopes")
     def get(self, request, session_id):
-        return Response({"scopes": self.session().google_scopes})
+        return Response(presenters.GoogleScopesOutput.of({"scopes": self.session().google_scopes}))

@@ -27,17 +27,17 @@ def list_apps(user, author=None, sessionId=None, status=None):
 
 @convex_function("stage:getApp", "query", AppArgs)
 def get_app(user, sid):
-    return presenters.app_detail(selectors.app_get(sid=sid, owner=user))
+    return presenters.AppOutput.of(selectors.app_get(sid=sid, owner=user))
 
 
 @convex_function("stage:getAppBySession", "query", AppBySessionArgs)
 def get_app_by_session(user, sessionId):
     """The app published from the session, or null when there is none (or the session is not the caller's)."""
     app = selectors.app_get_by_session(session_id=sessionId, owner=user)
-    return presenters.app_detail(app) if app else None
+    return presenters.AppOutput.of(app)
 
 
 @convex_function("stage:updateApp", "mutation", UpdateAppArgs)
 def update_app(user, sid, **changes):
     app = selectors.app_get(sid=sid, owner=user)
-    return presenters.app_detail(app_update(app=app, changes=changes))
+    return presenters.AppOutput.of(app_update(app=app, changes=changes))

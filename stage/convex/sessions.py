@@ -66,19 +66,19 @@ def create_session(user, name=None):
 
 @convex_function("stage:writeFile", "mutation", WriteFileArgs)
 def write_file(user, sessionId, path, content):
-    return presenters.file_written(file_write(session=_session(user, sessionId), path=path, content=content))
+    return presenters.FileWrittenOutput.of(file_write(session=_session(user, sessionId), path=path, content=content))
 
 
 @convex_function("stage:readFile", "query", PathArgs)
 def read_file(user, sessionId, path):
     found = selectors.file_get(session=_session(user, sessionId), path=path)
-    return presenters.file_detail(found) if found else None
+    return presenters.FileDetailOutput.of(found)
 
 
 @convex_function("stage:readFileAtVersion", "query", ReadFileAtVersionArgs)
 def read_file_at_version(user, sessionId, path, version):
     found = selectors.file_get(session=_session(user, sessionId), path=path, version=version)
-    return presenters.file_detail(found) if found else None
+    return presenters.FileDetailOutput.of(found)
 
 
 @convex_function("stage:getAllFiles", "query", SessionArgs)
@@ -89,7 +89,7 @@ def get_all_files(user, sessionId):
 @convex_function("stage:getFileHistory", "query", PathArgs)
 def get_file_history(user, sessionId, path):
     history = selectors.file_history(session=_session(user, sessionId), path=path)
-    return [presenters.file_history_entry(version) for version in history]
+    return presenters.FileHistoryOutput.many(history)
 
 
 @convex_function("stage:triggerRender", "mutation", TriggerRenderArgs)
@@ -100,13 +100,13 @@ def trigger_render(user, sessionId, entry=None):
 
 @convex_function("stage:getRenderState", "query", SessionArgs)
 def get_render_state(user, sessionId):
-    return presenters.render_state(selectors.render_latest(session=_session(user, sessionId)))
+    return presenters.RenderStateOutput.of(selectors.render_latest(session=_session(user, sessionId)))
 
 
 @convex_function("stage:reportError", "mutation", ReportErrorArgs)
 def report_error(user, sessionId, error, version=None):
     render = render_report_error(session=_session(user, sessionId), error=error, version=version)
-    return presenters.render_state(render)
+    return presenters.RenderStateOutput.of(render)
 
 
 @convex_function("stage:getStatus", "query", SessionArgs)

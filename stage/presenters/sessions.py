@@ -1,68 +1,104 @@
-"""The JSON shapes of sessions, files, renders and snapshots, shared by the REST API and the Convex endpoint."""
+"""Response shapes of sessions, files, renders and snapshots, shared by the REST API and the Convex endpoint:
+each output serializer is the one definition of its shape, for the answers and for the API schema."""
 
 from django.db.models import Count
+from rest_framework import serializers
 
-from core.timestamps import epoch_ms
-from stage.models import FileVersion, Render, Session, Snapshot
+from core.api.outputs import EpochMsField, Output, RowsField
+from stage.models import Render, Session, Snapshot
 from stage.selectors import sessions as selectors
 
 
-def session_summary(session: Session) -> dict:
-    return {
-        "id": session.public_id,
-        "name": session.name,
-        "createdAt": epoch_ms(session.created_at),
-        "lastAccessedAt": epoch_ms(session.last_accessed_at),
-    }
+class SessionIdOutput(Output):
+    id = serializers.CharField(source="public_id")
 
 
-def file_written(version: FileVersion) -> dict:
-    return {"path": version.path, "version": version.version, "size": version.size}
+class SessionOutput(SessionIdOutput):
+    name = serializers.CharField()
+    createdAt = EpochMsField(source="created_at")
+    lastAccessedAt = EpochMsField(source="last_accessed_at")
 
 
-def file_history_entry(version: FileVersion) -> dict:
-    return {**file_written(version), "createdAt": epoch_ms(version.created_at)}
+class CountOutput(Output):
+    count = serializers.IntegerField()
 
 
-def file_detail(version: FileVersion) -> dict:
-    return {**file_history_entry(version), "content": version.content}
+class FileWrittenOutput(Output):
+    path = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
 
 
-def render_state(render: Render | None) -> dict | None:
-    if render is None:
-        return None
-    return {
-        "entry": render.entry,
-        "version": render.version,
-        "error": render.error,
-        "renderedAt": epoch_ms(render.rendered_at),
-        "status": render.status,
-        "buildMs": render.build_ms,
-        "errorLocations": render.error_locations,
-    }
+class FileSummaryOutput(FileWrittenOutput):
+    """A row of selectors.current_files (a RowsField): the latest version of one path."""
+
+    content = serializers.CharField(required=False, help_text="Only with ?content=1.")
+
+
+class FileHistoryOutput(FileWrittenOutput):
+    createdAt = EpochMsField(source="created_at")
+
+
+class FileDetailOutput(FileHistoryOutput):
+    content = serializers.CharField()
+
+
+class RenderTriggeredOutput(Output):
+    entry = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class RenderStateOutput(RenderTriggeredOutput):
+    error = serializers.CharField(allow_null=True)
+    renderedAt = EpochMsField(source="rendered_at", allow_null=True)
+    status = serializers.ChoiceField(choices=Render.Status.values)
+    buildMs = serializers.IntegerField(
+        source="build_ms", allow_null=True, help_text="Task start to stored artifact, in milliseconds."
+    )
+    errorLocations = serializers.ListField(
+        source="error_locations",
+        child=serializers.DictField(),
+        allow_null=True,
+        help_text="Build errors as {file, line, column, message}.",
+    )
+
+
+class SessionTimesOutput(Output):
+    createdAt = EpochMsField(source="created_at")
+    lastAccessedAt = EpochMsField(source="last_accessed_at")
+
+
+class StatusOutput(Output):
+    """Exactly the spec's status shape: session times, render state or null, the latest version of each file."""
+
+    session = SessionTimesOutput()
+    render = RenderStateOutput(allow_null=True)
+    files = RowsField(FileSummaryOutput)
+
+
+class SnapshotOutput(Output):
+    id = serializers.CharField(source="public_id")
+    name = serializers.CharField()
+    createdAt = EpochMsField(source="created_at")
+    fileCount = serializers.IntegerField(source="file_count")
+
+
+class RestoredOutput(Output):
+    restored = serializers.IntegerField()
+
+
+class GoogleScopesOutput(Output):
+    scopes = serializers.ListField(child=serializers.CharField())
 
 
 def session_status(session: Session) -> dict:
-    """Exactly the spec's status shape: session times, render state or null, the latest version of each file."""
-    return {
-        "session": {
-            "createdAt": epoch_ms(session.created_at),
-            "lastAccessedAt": epoch_ms(session.last_accessed_at),
-        },
-        "render": render_state(selectors.render_latest(session=session)),
-        "files": selectors.current_files(session=session),
-    }
-
-
-def snapshot_summary(snapshot: Snapshot, *, file_count: int) -> dict:
-    return {
-        "id": snapshot.public_id,
-        "name": snapshot.name,
-        "createdAt": epoch_ms(snapshot.created_at),
-        "fileCount": file_count,
-    }
+    render = selectors.render_latest(session=session)
+    return StatusOutput.of({"session": session, "render": render, "files": selectors.current_files(session=session)})
 
 
 def snapshots_with_counts(session: Session) -> list[dict]:
-    rows = selectors.snapshot_list(session=session).annotate(file_count=Count("files"))
-    return [snapshot_summary(snapshot, file_count=snapshot.file_count) for snapshot in rows]
+    return SnapshotOutput.many(selectors.snapshot_list(session=session).annotate(file_count=Count("files")))
+
+
+def snapshot_summary(snapshot: Snapshot) -> dict:
+    return SnapshotOutput.of(Snapshot.objects.annotate(file_count=Count("files")).get(pk=snapshot.pk))

@@ -32,7 +32,7 @@ MAX_REPORT_BYTES = 16 * 1024
 
 
 def _public_state(session) -> dict:
-    state = presenters.render_state(selectors.render_latest(session=session))
+    state = presenters.RenderStateOutput.of(selectors.render_latest(session=session))
     return {"render": state, "readyVersion": render_selectors.ready_version(session=session)}
 
 
@@ -137,4 +137,4 @@ def preview_report_error(request, session_id: str):
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
-    return JsonResponse({"success": True, "data": presenters.render_state(render)})
+    return JsonResponse({"success": True, "data": presenters.RenderStateOutput.of(render)})

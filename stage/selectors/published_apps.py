@@ -59,8 +59,8 @@ def channel_version(*, app: App, channel: str = Channel.Name.PRODUCTION) -> AppV
 
 
 def channels_of(*, app: App) -> dict[str, Channel]:
-    """Channel name -> channel, with its version loaded."""
-    return {channel.name: channel for channel in Channel.objects.select_related("version").filter(app=app)}
+    """Channel name -> channel, with its version and app loaded."""
+    return {channel.name: channel for channel in Channel.objects.select_related("version", "app").filter(app=app)}
 
 
 def version_files(*, version: AppVersion) -> dict[str, str]:

@@ -55,7 +55,7 @@ def answer_response(answer: dict, run_id: str) -> Response:
 class RunWorkflowView(APIView):
     @extend_schema(
         request=s.RunInput,
-        responses={200: s.RunAnswerOutput, 202: s.RunAcceptedOutput},
+        responses={200: presenters.RunAnswerOutput, 202: presenters.RunAcceptedOutput},
         parameters=[
             OpenApiParameter("dryRun", bool, description="Validate and render every step without side effects."),
             OpenApiParameter("async", bool, description="Answer 202 {runId} and run on a worker."),
@@ -79,13 +79,13 @@ class RunWorkflowView(APIView):
         )
         run = requested.run
         if requested.answer is None:
-            return Response({"runId": run.public_id, "status": run.status}, status=status.HTTP_202_ACCEPTED)
+            return Response(presenters.RunAcceptedOutput.of(run), status=status.HTTP_202_ACCEPTED)
         return answer_response(requested.answer, run.public_id)
 
 
 class AppRunsView(APIView):
     @extend_schema(
-        responses=page_of("RunPage", s.RunSummaryOutput), summary="List an app's workflow runs, newest first"
+        responses=page_of("RunPage", presenters.RunSummaryOutput), summary="List an app's workflow runs, newest first"
     )
     def get(self, request, sid):
         app = app_get(sid=sid, owner=request.user)
@@ -94,44 +94,47 @@ class AppRunsView(APIView):
         )
         paginator = NewestFirstPagination()
         page = paginator.paginate_queryset(runs, request, view=self)
-        return paginator.get_paginated_response([presenters.run_summary(run) for run in page])
+        return paginator.get_paginated_response(presenters.RunSummaryOutput.many(page))
 
 
 class RunDetailView(APIView):
     @extend_schema(
-        responses=s.RunDetailOutput, summary="A run with its steps: rendered configuration, output, error, duration"
+        responses=presenters.RunDetailOutput,
+        summary="A run with its steps: rendered configuration, output, error, duration",
     )
     def get(self, request, run_id):
-        return Response(presenters.run_detail(selectors.run_get(public_id=run_id, owner=request.user)))
+        return Response(presenters.RunDetailOutput.of(selectors.run_get(public_id=run_id, owner=request.user)))
 
 
 class ChannelsView(APIView):
-    @extend_schema(responses=s.CommunicationChannelOutput(many=True), summary="List communication channels")
+    @extend_schema(responses=presenters.CommunicationChannelOutput(many=True), summary="List communication channels")
     def get(self, request):
-        return Response([presenters.channel_summary(channel) for channel in selectors.channel_list(owner=request.user)])
+        return Response(presenters.CommunicationChannelOutput.many(selectors.channel_list(owner=request.user)))
 
     @extend_schema(
         request=s.ChannelCreateInput,
-        responses={201: s.CommunicationChannelOutput},
+        responses={201: presenters.CommunicationChannelOutput},
         summary="Create a channel (secrets write-only)",
     )
     def post(self, request):
         data = validated(s.ChannelCreateInput, request.data)
         channel = channel_create(owner=request.user, name=data["name"], kind=data["kind"], config=data["config"])
-        return Response(presenters.channel_summary(channel), status=status.HTTP_201_CREATED)
+        return Response(presenters.CommunicationChannelOutput.of(channel), status=status.HTTP_201_CREATED)
 
 
 class RegistrationsView(APIView):
-    @extend_schema(responses=s.RegistrationOutput(many=True), summary="List registrations (optionally ?appSid=)")
+    @extend_schema(
+        responses=presenters.RegistrationOutput(many=True), summary="List registrations (optionally ?appSid=)"
+    )
     def get(self, request):
         sid = request.query_params.get("appSid")
         app = app_get(sid=sid, owner=request.user) if sid else None
         registrations = selectors.registration_list(owner=request.user, app=app)
-        return Response([presenters.registration_summary(item) for item in registrations])
+        return Response(presenters.RegistrationOutput.many(registrations))
 
     @extend_schema(
         request=s.RegistrationCreateInput,
-        responses={201: s.RegistrationOutput},
+        responses={201: presenters.RegistrationOutput},
         summary="Register an app for a channel",
     )
     def post(self, request):
@@ -139,12 +142,13 @@ class RegistrationsView(APIView):
         app = app_get(sid=data["appSid"], owner=request.user)
         channel = selectors.channel_get(public_id=data["channelId"], owner=request.user)
         registration = registration_create(app=app, channel=channel)
-        return Response(presenters.registration_summary(registration), status=status.HTTP_201_CREATED)
+        return Response(presenters.RegistrationOutput.of(registration), status=status.HTTP_201_CREATED)
 
 
 class MessagesView(APIView):
     @extend_schema(
-        responses=s.MessageOutput(many=True), summary="An app's messages with their deliveries (?appSid= is required)"
+        responses=presenters.MessageOutput(many=True),
+        summary="An app's messages with their deliveries (?appSid= is required)",
     )
     def get(self, request):
         sid = request.query_params.get("appSid")
@@ -152,4 +156,4 @@ class MessagesView(APIView):
             raise ValidationFailed("appSid is required", details={"appSid": ["This query parameter is required."]})
         app = app_get(sid=sid, owner=request.user)
         messages = selectors.message_list(app=app)[:200]
-        return Response([presenters.message_summary(message) for message in messages])
+        return Response(presenters.MessageOutput.many(messages))
