@@ -4,6 +4,7 @@ One atomic `incr` per hit, so every web process and worker sharing Redis counts 
 A cache outage fails open (logged): rate limiting must never take the API down with it.
 """
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -36,8 +37,10 @@ class Rate:
     period: int
 
 
+@functools.lru_cache(maxsize=256)
 def parse_rate(value: str | None) -> Rate | None:
-    """`600/min`, `10/s`, `1000/hour`, `5000/day`; empty, `0` or `off` means no limit."""
+    """`600/min`, `10/s`, `1000/hour`, `5000/day`; empty, `0` or `off` means no limit. (Read on every request:
+    each setting's few values are parsed once.)"""
     value = (value or "").strip().lower()
     if value in {"", "0", "off", "none"}:
         return None

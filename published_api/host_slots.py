@@ -9,7 +9,8 @@ import fcntl
 import os
 import random
 import time
-from pathlib import Path
+
+from django.conf import settings
 
 from published_api.runtime import runtime_root
 
@@ -24,22 +25,30 @@ class Slot:
             self._descriptor = None
 
 
-_made: set[Path] = set()
+MAX_KNOWN = 10_000
+_made: dict[tuple[str, str, str], str] = {}  # (runtime root, kind, key) -> the slots' directory, made
 
 
-def _directory(kind: str, key: str) -> Path:
-    path = runtime_root() / "slots" / kind / key
-    if path not in _made:
+def _directory(kind: str, key: str) -> str:
+    """The key's slot directory as a string (it is joined on every request: no Path arithmetic there)."""
+    root = settings.STAGE_BACKEND_RUNTIME_DIR
+    found = _made.get((root, kind, key))
+    if found is None:
+        path = runtime_root() / "slots" / kind / key
         path.mkdir(parents=True, exist_ok=True)
-        _made.add(path)
-    return path
+        if len(_made) >= MAX_KNOWN:
+            _made.clear()
+        found = _made[(root, kind, key)] = str(path)
+    return found
 
 
 def try_acquire(kind: str, key: str, cap: int) -> Slot | None:
-    """A free slot among `cap` for this key on this host, or None at once when all are held."""
-    directory = _directory(kind, key)
-    for index in random.sample(range(cap), cap):
-        descriptor = os.open(directory / str(index), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    """A free slot among `cap` for this key on this host, or None at once when all are held. The search starts
+    at a random slot, so holders spread over the files rather than contend for the first ones."""
+    directory, start = _directory(kind, key), random.randrange(cap)  # noqa: S311  (spreading, not secrecy)
+    for step in range(cap):
+        path = f"{directory}/{(start + step) % cap}"
+        descriptor = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -65,7 +74,7 @@ def held(kind: str, key: str, cap: int) -> int:
     """How many of the key's slots are held now (for tests and metrics)."""
     directory, count = _directory(kind, key), 0
     for index in range(cap):
-        descriptor = os.open(directory / str(index), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        descriptor = os.open(f"{directory}/{index}", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -1,9 +1,10 @@
-"""A counter per app in Redis that moves whenever what the app serves may have changed.
+"""A counter per app in Redis that moves whenever what the app serves may have changed, announced on a channel.
 
 Deploys, promotes, rollbacks, publishes and updates (archiving included) move it once their transaction has
-committed. A process that keeps what an app serves in memory (the gateway under the ASGI server) keeps it with the
-counter it read first, and trusts it only while the counter has not moved: a change made on any host is seen by
-every host on its next request, at the price of one Redis read that it makes anyway (with the app's quota).
+committed, and publish the app's sid on GENERATIONS_CHANNEL. A process that keeps what an app serves in memory
+(the gateway under the ASGI server) drops it when the announcement arrives, so a change made on any host is seen
+by every host on its next request with no Redis read per request; while it is not listening, it reads the
+counter instead (published_api/admission.py).
 """
 
 import logging
@@ -13,6 +14,9 @@ from django.db import transaction
 from core.limits import redis_client
 
 logger = logging.getLogger(__name__)
+
+
+GENERATIONS_CHANNEL = "stage:app-generations"
 
 
 def generation_key(app_sid: str) -> str:
@@ -28,6 +32,9 @@ def _bump(app_sid: str) -> None:
     if client is None:
         return
     try:
-        client.incr(generation_key(app_sid))
+        with client.pipeline(transaction=False) as pipeline:
+            pipeline.incr(generation_key(app_sid))
+            pipeline.publish(GENERATIONS_CHANNEL, app_sid)
+            pipeline.execute()
     except Exception:  # kept entries expire by themselves (published_api/admission.py): a lost bump only delays
         logger.warning("Could not move the served-version counter of %s", app_sid, exc_info=True)

@@ -7,6 +7,7 @@ origin, no platform route (admin, API, previews) can be reached there, and the g
 of them. Asynchronous all the way when the server is (the gateway's views are async).
 """
 
+import functools
 from http import HTTPStatus
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
@@ -23,6 +24,12 @@ def _not_found(message: str) -> JsonResponse:
     return JsonResponse(error_body("NOT_FOUND", message), status=HTTPStatus.NOT_FOUND)
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolve(path: str, urlconf: str):
+    """Tenant routes are fixed at start and every backend request resolves one: remember the recent matches."""
+    return resolve(path, urlconf=urlconf)
+
+
 def _route(request):
     """The route match for tenant traffic, a response when it cannot be served, or None for the platform."""
     try:
@@ -34,7 +41,7 @@ def _route(request):
         return None
     request.app_origin = origin
     try:
-        match = resolve(request.path_info, urlconf=urlconf)
+        match = _resolve(request.path_info, urlconf)
     except Resolver404:
         if origin is None:
             return None  # a path under /stage/ that is not the gateway's: the platform's 404

@@ -1,0 +1,70 @@
+"""This process's view of which apps' served versions moved, kept current by listening to GENERATIONS_CHANNEL.
+
+One listener task per event loop subscribes to the announcements stage/generations.py publishes. Each app has a
+local counter, bumped when its announcement arrives; what the gateway keeps in memory is tagged with the counter
+it read before looking the target up, and trusted while the counter has not moved. While the listener is not
+subscribed (starting, or Redis away), `listening()` is False and the gateway reads the shared counter per request
+as before; every (re)subscription bumps every app, since announcements may have been missed meanwhile.
+"""
+
+import asyncio
+import logging
+
+import redis.asyncio as aioredis
+
+from stage.generations import GENERATIONS_CHANNEL
+
+logger = logging.getLogger(__name__)
+RETRY_SECONDS = 1.0
+QUIET_SECONDS = 5.0  # with no announcement for this long, a ping proves the subscription is still there
+
+
+class GenerationWatch:
+    def __init__(self):
+        self._moves: dict[str, int] = {}
+        self._epoch = 0  # bumped on every (re)subscription: all earlier tags are void
+        self._subscribed = False
+        self._task: asyncio.Task | None = None
+
+    def listening(self) -> bool:
+        return self._subscribed
+
+    def tag(self, app_sid: str) -> tuple[int, int]:
+        """What a kept entry for this app is tagged with; equal tags mean nothing was announced in between."""
+        return self._epoch, self._moves.get(app_sid, 0)
+
+    def moved(self, app_sid: str) -> None:
+        self._moves[app_sid] = self._moves.get(app_sid, 0) + 1
+
+    def start(self, redis_url: str) -> None:
+        """Start listening on the running loop (once; again if the loop changed)."""
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._subscribed = False
+            self._task = loop.create_task(self._listen(redis_url))
+
+    async def _listen(self, redis_url: str) -> None:
+        client = aioredis.Redis.from_url(redis_url, socket_timeout=2 * QUIET_SECONDS, socket_connect_timeout=1)
+        while True:
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(GENERATIONS_CHANNEL)
+                    self._epoch += 1
+                    self._moves.clear()
+                    self._subscribed = True
+                    await self._relay(pubsub)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("Not listening for served-version changes; reading the counter per request")
+            finally:
+                self._subscribed = False
+            await asyncio.sleep(RETRY_SECONDS)
+
+    async def _relay(self, pubsub) -> None:
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=QUIET_SECONDS)
+            if message is None:
+                await pubsub.ping()  # a connection that died quietly raises here
+            elif message["type"] == "message":
+                self.moved(message["data"].decode())
