@@ -3,7 +3,7 @@ an app that keeps its whole in-flight cap of 8-second requests open for the whol
 
 - warm throughput through the gateway (wrk, 32 connections) and latency (wrk, 1 connection);
 - the gateway's overhead: the same keep-alive Python client, the same bundle, through the gateway and straight
-  to its sandbox's Unix socket, sequential requests, median latencies and their ratio;
+  to its sandbox's Unix socket, one of each in turn, median latencies and their ratio;
 - the first request after a deploy (compile, start the sandbox, answer), median of 9;
 - 50 apps called in turn, and the memory each idle sandbox holds (its cgroup's own count).
 
@@ -142,10 +142,13 @@ def main() -> None:
             for _ in range(RUNS):
                 latency_runs.append(wrk(url, connections=1, seconds=WRK_SECONDS)[1])
                 rps_runs.append(wrk(url, connections=32, seconds=WRK_SECONDS)[0])
-                gateway_runs.append(median_ms([timed(partial(gateway.get, url)) for _ in range(REQUESTS)]))
-                direct_runs.append(
-                    median_ms([timed(partial(direct.get, "http://backend/health")) for _ in range(REQUESTS)])
-                )
+                # interleaved, one of each in turn, so both see the same moment (not one just after the wrk blast)
+                pairs = [
+                    (timed(partial(gateway.get, url)), timed(partial(direct.get, "http://backend/health")))
+                    for _ in range(REQUESTS)
+                ]
+                gateway_runs.append(median_ms([through for through, _ in pairs]))
+                direct_runs.append(median_ms([straight for _, straight in pairs]))
         report("warm throughput through the gateway (wrk, 32 connections)", statistics.median(rps_runs), "req/s",
                ">= 2500/s")  # fmt: skip
         report("warm latency through the gateway (wrk, 1 connection), median", statistics.median(latency_runs), "ms")

@@ -74,27 +74,33 @@ def _route(request) -> str:
     return match.route if match is not None and match.route else "unmatched"
 
 
+def request_begun(request) -> tuple[contextvars.Token, float]:
+    """Give the request its id (the caller's when sane) and note when it began; reset the token when it ends."""
+    incoming = request.headers.get(HEADER, "")
+    request_id = incoming if _SANE_ID.match(incoming) else os.urandom(16).hex()
+    request.request_id = request_id
+    return request_id_var.set(request_id), time.perf_counter()
+
+
+def request_counted(request, status: int, started: float) -> None:
+    latency, requests = _series(_route(request), request.method, status)
+    latency.observe(time.perf_counter() - started)
+    requests.inc()
+
+
 @sync_and_async_middleware
 def ObservabilityMiddleware(get_response):
     """Request id in, request id out, latency and outcome counted by route; sync or async as the stack is."""
 
-    def begin(request):
-        incoming = request.headers.get(HEADER, "")
-        request_id = incoming if _SANE_ID.match(incoming) else os.urandom(16).hex()
-        request.request_id = request_id
-        return request_id_var.set(request_id), time.perf_counter()
-
     def end(request, response, started: float):
-        latency, requests = _series(_route(request), request.method, response.status_code)
-        latency.observe(time.perf_counter() - started)
-        requests.inc()
+        request_counted(request, response.status_code, started)
         response[HEADER] = request.request_id
         return response
 
     if iscoroutinefunction(get_response):
 
         async def middleware(request):
-            token, started = begin(request)
+            token, started = request_begun(request)
             try:
                 response = await get_response(request)
             finally:
@@ -104,7 +110,7 @@ def ObservabilityMiddleware(get_response):
     else:
 
         def middleware(request):
-            token, started = begin(request)
+            token, started = request_begun(request)
             try:
                 response = get_response(request)
             finally:
