@@ -54,8 +54,11 @@ def format_errors(errors: list[dict]) -> str:
 
 
 def builder_fingerprint() -> str:
-    """What besides the files decides an artifact: the build driver, the runtime and the locked npm packages."""
-    return fingerprint((BUILD_SCRIPT, JS_DIR / "runtime.jsx", LINE_SERVER))
+    """What besides the files decides an artifact: the build driver, the runtime, the Tailwind theme and the locked
+    npm packages."""
+    return fingerprint(
+        (BUILD_SCRIPT, JS_DIR / "runtime.jsx", JS_DIR / "tailwind.mjs", JS_DIR / "theme.css", LINE_SERVER)
+    )
 
 
 def _platform_error(message: str) -> dict:

@@ -225,3 +225,39 @@ def test_a_session_never_rendered_shows_the_push_and_render_commands(api, page, 
     help_panel = page.locator("#stage-help")
     expect(help_panel).to_contain_text(f"stage push ./app /app --session {session_id} --url {live_server.url}")
     expect(help_panel).to_contain_text(f"{live_server.url}/api/v1/stage/sessions/{session_id}/push")
+
+
+TAILWIND_APP = """import { useState } from "react";
+export default function App() {
+  const [dark, setDark] = useState(false);
+  return (
+    <div className={dark ? "dark" : ""}>
+      <main id="card" className="bg-card text-card-foreground p-4 md:p-[13px] rounded-lg border border-border">
+        <p id="tinted" className="bg-green-500/20 w-[37px] dark:text-white">tinted</p>
+        <p id="muted" className="text-muted-foreground hover:underline">muted</p>
+        <button id="toggle" onClick={() => setDark(!dark)}>dark</button>
+      </main>
+    </div>
+  );
+}"""
+
+
+def test_tailwind_classes_and_theme_tokens_take_effect_light_and_dark(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": TAILWIND_APP})
+    trigger(api, session_id, capture)
+    page.set_viewport_size({"width": 1000, "height": 700})
+
+    frame = open_preview(page, live_server, session_id)
+
+    tinted, card = frame.locator("#tinted"), frame.locator("#card")
+    expect(tinted).to_have_text("tinted")
+    assert css(tinted, "width") == "37px"  # an arbitrary value
+    assert css(tinted, "background-color").startswith(("oklab(", "color(srgb", "rgba("))  # green at 20%
+    assert css(tinted, "background-color") != css(card, "background-color")
+    assert css(card, "padding-top") == "13px"  # md: applies at this width, over p-4
+    assert css(card, "border-top-width") == "1px" and css(card, "border-top-style") == "solid"
+    light = css(tinted, "color")
+    frame.locator("#toggle").click()  # a `.dark` ancestor switches dark: variants and the theme tokens
+    expect(tinted).to_have_css("color", "rgb(255, 255, 255)")
+    assert css(tinted, "color") != light
+    expect(page.locator("#stage-status")).to_have_text("ready")

@@ -211,3 +211,27 @@ def test_a_builder_that_keeps_dying_fails_the_build_with_a_clear_message(setting
         settings.STAGE_NODE = "node"
 
     assert errors == [{"file": None, "line": None, "column": None, "message": "The build crashed"}]
+
+
+def test_tailwind_builds_exactly_the_classes_a_session_uses():
+    first = build(app('export default () => <p className="p-4 bg-muted/50 dark:bg-card w-[37px]">a</p>;'))
+    second = build(app('export default () => <p className="text-destructive">b</p>;'))
+
+    assert ".p-4" in first.css and r".w-\[37px\]" in first.css and r".bg-muted\/50" in first.css
+    assert r".dark\:bg-card:is(.dark *)" in first.css  # dark mode from a .dark ancestor, as shadcn/ui has it
+    assert "--muted:" in first.css and ".dark {" in first.css  # the theme tokens, light and dark
+    # a build holds no class of an earlier one (a Tailwind compiler remembers what it built)
+    assert ".text-destructive" in second.css and ".p-4" not in second.css and "37px" not in second.css
+
+
+def test_an_app_that_names_no_tailwind_class_gets_no_stylesheet_and_its_own_css_comes_last():
+    plain = build(app("export default () => <h1>plain</h1>;"))
+    styled = build(
+        app(
+            'import "./app.css";\nexport default () => <h1 className="text-lg mine">styled</h1>;',
+            **{"/app/app.css": ".mine { font-size: 31px; }"},
+        )
+    )
+
+    assert plain.css == ""
+    assert styled.css.index(".text-lg") < styled.css.index(".mine")  # the app's own rules win ties

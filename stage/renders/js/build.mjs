@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { serveLines } from "../../../core/js/line_server.mjs";
+import { tailwindCss } from "./tailwind.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../../..");
@@ -123,6 +124,9 @@ async function handle(input) {
       if (file.path.endsWith(".js")) out.js = file.text;
       else if (file.path.endsWith(".css")) out.css = file.text;
     }
+    // Tailwind first, so the app's own CSS (equal specificity, later) wins where both set something.
+    const tailwind = await tailwindCss(input.files);
+    if (tailwind) out.css = out.css ? `${tailwind}\n${out.css}` : tailwind;
     return out;
   } catch (err) {
     if (!err.errors) return { ok: false, errors: [{ file: null, line: null, column: null, message: `Build crashed: ${err}` }] };
