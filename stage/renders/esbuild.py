@@ -54,8 +54,8 @@ def format_errors(errors: list[dict]) -> str:
 
 
 def builder_fingerprint() -> str:
-    """What besides the files decides an artifact: the build driver, the runtime, the Tailwind theme and the locked
-    npm packages."""
+    """What besides the files decides an artifact: the build driver, the runtime, the Tailwind theme, the shadcn/ui
+    modules the platform provides and the locked npm packages."""
     return fingerprint(
         (BUILD_SCRIPT, JS_DIR / "runtime.jsx", JS_DIR / "tailwind.mjs", JS_DIR / "theme.css", LINE_SERVER)
     )

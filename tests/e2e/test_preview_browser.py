@@ -261,3 +261,77 @@ def test_tailwind_classes_and_theme_tokens_take_effect_light_and_dark(api, captu
     expect(tinted).to_have_css("color", "rgb(255, 255, 255)")
     assert css(tinted, "color") != light
     expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+DASHBOARD = """import { useState } from "react";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { AspectRatio } from "@/components/ui/aspect-ratio";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import {
+  Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle,
+} from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Progress } from "@/components/ui/progress";
+import { Separator } from "@/components/ui/separator";
+import { Skeleton } from "@/components/ui/skeleton";
+import {
+  Table, TableBody, TableCaption, TableCell, TableFooter, TableHead, TableHeader, TableRow,
+} from "@/components/ui/table";
+import { Textarea } from "@/components/ui/textarea";
+import { cn } from "@/lib/utils";
+
+export default function App() {
+  const [count, setCount] = useState(0);
+  return (
+    <Card id="card" className="m-4 w-[420px]">
+      <CardHeader>
+        <CardTitle>Sales</CardTitle>
+        <CardDescription>This week</CardDescription>
+        <CardAction><Badge id="badge" variant="secondary">live</Badge></CardAction>
+      </CardHeader>
+      <CardContent className={cn("space-y-3 px-6", "px-2")} id="content">
+        <Label htmlFor="name">Name</Label>
+        <Input id="name" placeholder="Ada" />
+        <Textarea placeholder="Notes" />
+        <Progress id="progress" value={40} />
+        <Separator />
+        <Skeleton className="h-4 w-20" />
+        <AspectRatio ratio={2}><div className="bg-muted h-full" /></AspectRatio>
+        <Alert variant="destructive">
+          <AlertTitle>Heads up</AlertTitle><AlertDescription>Check it</AlertDescription>
+        </Alert>
+        <Table>
+          <TableCaption>Orders</TableCaption>
+          <TableHeader><TableRow><TableHead>Item</TableHead></TableRow></TableHeader>
+          <TableBody><TableRow><TableCell>Tea</TableCell></TableRow></TableBody>
+          <TableFooter><TableRow><TableCell>1</TableCell></TableRow></TableFooter>
+        </Table>
+      </CardContent>
+      <CardFooter>
+        <Button id="more" variant="outline" size="sm" onClick={() => setCount(count + 1)}>Clicked {count}</Button>
+        <Button id="primary">Go</Button>
+      </CardFooter>
+    </Card>
+  );
+}"""
+
+
+def test_a_dashboard_on_the_shadcn_modules_renders_styled_and_interactive(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": DASHBOARD})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    more, primary, card = frame.locator("#more"), frame.locator("#primary"), frame.locator("#card")
+    expect(more).to_have_text("Clicked 0")
+    more.click()
+    expect(more).to_have_text("Clicked 1")
+    assert css(card, "width") == "420px" and css(card, "border-top-left-radius") != "0px"
+    assert css(more, "height") == "32px" and css(more, "border-top-width") == "1px"  # size sm, variant outline
+    assert css(primary, "height") == "36px" and css(primary, "background-color") != css(more, "background-color")
+    assert css(frame.locator("#badge"), "background-color") != "rgba(0, 0, 0, 0)"
+    assert css(frame.locator("#content"), "padding-left") == "8px"  # cn: the later px-2 wins over px-6
+    assert frame.locator("#progress").get_attribute("aria-valuenow") == "40"
+    expect(page.locator("#stage-status")).to_have_text("ready")

@@ -235,3 +235,24 @@ def test_an_app_that_names_no_tailwind_class_gets_no_stylesheet_and_its_own_css_
 
     assert plain.css == ""
     assert styled.css.index(".text-lg") < styled.css.index(".mine")  # the app's own rules win ties
+
+
+def test_shadcn_modules_resolve_and_their_own_classes_are_compiled():
+    output = build(
+        app(
+            'import { Button, buttonVariants } from "@/components/ui/button";\n'
+            'import { cn } from "@/lib/utils";\n'
+            'export default () => <Button variant="outline" className={cn("px-6", "px-2")}>{buttonVariants()}</Button>;'
+        )
+    )
+
+    assert ".border" in output.css and r".hover\:bg-accent:hover" in output.css  # classes only button.tsx names
+    assert ".px-2" in output.css
+
+
+def test_a_shadcn_module_we_do_not_have_fails_the_build_listing_those_we_do():
+    errors = failure(app('import { X } from "@/components/ui/nope";\nexport default () => <X/>;'))
+
+    assert errors[0]["file"] == ENTRY and errors[0]["line"] == 1
+    assert errors[0]["message"].startswith('Import "@/components/ui/nope" is not available in Stage')
+    assert "@/lib/utils" in errors[0]["message"] and "button" in errors[0]["message"]

@@ -29,9 +29,15 @@ class QuietHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's listen backlog is 5: a burst of connections past it (a test's hundred concurrent
+    # calls) waits out the kernel's SYN retransmits (1 s, then 3 s), which times out what the test measures.
+    request_queue_size = 256
+
+
 class LoopbackServer:
     def __init__(self, handler_class: type[BaseHTTPRequestHandler]):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.httpd = _Server(("127.0.0.1", 0), handler_class)
         self.httpd.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self.port}"
         # A short poll interval: shutdown() waits for the loop to notice, once per test.

@@ -4,6 +4,7 @@
 // Each stdout line: {"ok": true, "js": "...", "css": "..."} or {"ok": false, "errors": [{file, line, column, message}]}
 // Nothing is read from or written to disk except the platform's own node_modules and runtime.jsx, and no
 // network is touched: user files live only in memory, bare imports outside the allowed list fail the build.
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -22,6 +23,17 @@ const LOADERS = {
   ".webp": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".txt": "text", ".md": "text",
 };
 export const DEFAULT_EXPORT_MESSAGE = "Entry point must default-export a React component";
+
+// shadcn/ui's modules, ours: `@/components/ui/<name>` and `cn` from `@/lib/utils` (stage/renders/js/ui, lib).
+const UI = new Set(readdirSync(path.join(HERE, "ui")).filter((f) => f.endsWith(".tsx") && !f.startsWith("_")).map((f) => f.slice(0, -4)));
+const PLATFORM_MODULES_HINT = `available: @/lib/utils and @/components/ui/{${[...UI].sort().join(",")}}`;
+const PLATFORM_DIRS = [path.join(HERE, "ui"), path.join(HERE, "lib")];
+
+function platformModule(spec) {
+  if (spec === "@/lib/utils") return path.join(HERE, "lib", "utils.ts");
+  const name = spec.startsWith("@/components/ui/") ? spec.slice("@/components/ui/".length) : null;
+  return name !== null && UI.has(name) ? path.join(HERE, "ui", `${name}.tsx`) : null;
+}
 
 function packageName(spec) {
   const parts = spec.split("/");
@@ -65,6 +77,11 @@ function vfsPlugin({ entry, files, allowed }) {
           const where = args.namespace === VFS ? ` (imported by ${args.importer})` : "";
           return { errors: [{ text: `Could not resolve "${spec}"${where}` }] };
         }
+        if (clean.startsWith("@/")) {
+          const found = platformModule(clean);
+          if (found) return { path: found };
+          return { errors: [{ text: `Import "${clean}" is not available in Stage (imported by ${args.importer}); ${PLATFORM_MODULES_HINT}` }] };
+        }
         const pkg = packageName(clean);
         if (allowed.includes(clean) || (clean !== pkg && allowed.includes(`${pkg}/*`))) {
           const result = await build.resolve(clean, { kind: args.kind, resolveDir: ROOT });
@@ -100,6 +117,19 @@ function locate(message, entry) {
   return { file, line, column, message: text };
 }
 
+// The platform's own components a build bundled: their classes are compiled with the session's.
+const platformSources = new Map();
+function platformSourcesUsed(metafile) {
+  const used = [];
+  for (const input of Object.keys(metafile.inputs)) {
+    const file = path.resolve(ROOT, input);
+    if (!PLATFORM_DIRS.some((dir) => file.startsWith(dir + path.sep))) continue;
+    if (!platformSources.has(file)) platformSources.set(file, readFileSync(file, "utf8"));
+    used.push({ content: platformSources.get(file), extension: path.extname(file).slice(1) });
+  }
+  return used;
+}
+
 async function handle(input) {
   try {
     const result = await esbuild.build({
@@ -116,6 +146,7 @@ async function handle(input) {
       legalComments: "none",
       logLevel: "silent",
       absWorkingDir: ROOT,
+      metafile: true,
       define: { "process.env.NODE_ENV": '"production"' },
       plugins: [vfsPlugin(input)],
     });
@@ -125,7 +156,7 @@ async function handle(input) {
       else if (file.path.endsWith(".css")) out.css = file.text;
     }
     // Tailwind first, so the app's own CSS (equal specificity, later) wins where both set something.
-    const tailwind = await tailwindCss(input.files);
+    const tailwind = await tailwindCss(input.files, platformSourcesUsed(result.metafile));
     if (tailwind) out.css = out.css ? `${tailwind}\n${out.css}` : tailwind;
     return out;
   } catch (err) {

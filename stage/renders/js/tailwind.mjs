@@ -1,9 +1,10 @@
 // Tailwind for renders: the classes a session's files use, compiled at build time against theme.css (Tailwind,
-// dark mode from a `.dark` ancestor, shadcn/ui's theme tokens). Each build scans the session's files in memory
-// for candidates and builds only what they name. A Tailwind compiler remembers every class it has built, so each
-// build takes a fresh one, made while the driver waited for the build (~10-20 ms, off the build's path unless
-// builds come back to back). A session that names no Tailwind class gets no stylesheet at all (not even
-// Tailwind's reset), so plain apps look as written. Nothing is read from disk after the first build.
+// dark mode from a `.dark` ancestor, shadcn/ui's theme tokens). Each build scans the session's files in memory,
+// and the platform's components the build bundled, for candidates and builds only what they name. A Tailwind
+// compiler remembers every class it has built, so each build takes a fresh one, made while the driver waited for
+// the build (~10-20 ms, off the build's path unless builds come back to back). A session that names no Tailwind
+// class gets no stylesheet at all (not even Tailwind's reset), so plain apps look as written. Nothing is read from
+// disk after the first build.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -31,10 +32,11 @@ function fresh() {
 let next = fresh();
 const unused = fresh().then((compiler) => compiler.build([])); // the theme alone: no class of the session's
 
-export async function tailwindCss(files) {
+export async function tailwindCss(files, platformSources = []) {
   const sources = Object.entries(files)
     .filter(([file]) => SCANNED.test(file))
-    .map(([file, content]) => ({ content, extension: path.extname(file).slice(1) }));
+    .map(([file, content]) => ({ content, extension: path.extname(file).slice(1) }))
+    .concat(platformSources);
   if (sources.length === 0) return "";
   const candidates = new Scanner({}).scanFiles(sources);
   const compiler = await next;
