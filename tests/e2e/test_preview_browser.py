@@ -335,3 +335,194 @@ def test_a_dashboard_on_the_shadcn_modules_renders_styled_and_interactive(api, c
     assert css(frame.locator("#content"), "padding-left") == "8px"  # cn: the later px-2 wins over px-6
     assert frame.locator("#progress").get_attribute("aria-valuenow") == "40"
     expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+SETTINGS_APP = """import { useState } from "react";
+import { Accordion, AccordionContent, AccordionItem, AccordionTrigger } from "@/components/ui/accordion";
+import { Avatar, AvatarFallback } from "@/components/ui/avatar";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Collapsible, CollapsibleContent, CollapsibleTrigger } from "@/components/ui/collapsible";
+import {
+  Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger,
+} from "@/components/ui/dialog";
+import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
+import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
+import { Switch } from "@/components/ui/switch";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+
+export default function App() {
+  const [agreed, setAgreed] = useState(false);
+  return (
+    <div className="p-4 space-y-4">
+      <Avatar><AvatarFallback id="avatar">AL</AvatarFallback></Avatar>
+      <Tabs defaultValue="account">
+        <TabsList>
+          <TabsTrigger value="account">Account</TabsTrigger>
+          <TabsTrigger value="password">Password</TabsTrigger>
+        </TabsList>
+        <TabsContent value="account"><p id="account">Account settings</p></TabsContent>
+        <TabsContent value="password"><p id="password">Change your password</p></TabsContent>
+      </Tabs>
+      <Checkbox id="terms" checked={agreed} onCheckedChange={(value) => setAgreed(value === true)} />
+      <p id="agreed">{agreed ? "agreed" : "not yet"}</p>
+      <Switch id="notify" />
+      <Accordion type="single" collapsible>
+        <AccordionItem value="a">
+          <AccordionTrigger>Shipping</AccordionTrigger>
+          <AccordionContent><p id="shipping">Free</p></AccordionContent>
+        </AccordionItem>
+      </Accordion>
+      <Collapsible>
+        <CollapsibleTrigger id="more">More</CollapsibleTrigger>
+        <CollapsibleContent><p id="extra">Extra</p></CollapsibleContent>
+      </Collapsible>
+      <Dialog>
+        <DialogTrigger id="open-dialog">Edit profile</DialogTrigger>
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>Profile</DialogTitle><DialogDescription>Make changes</DialogDescription>
+          </DialogHeader>
+          <DialogFooter><p id="in-dialog">Inside the dialog</p></DialogFooter>
+        </DialogContent>
+      </Dialog>
+      <Popover>
+        <PopoverTrigger id="open-popover">Filters</PopoverTrigger>
+        <PopoverContent><p id="in-popover">Pick</p></PopoverContent>
+      </Popover>
+      <Tooltip>
+        <TooltipTrigger id="hint">?</TooltipTrigger>
+        <TooltipContent><p id="in-tooltip">Help</p></TooltipContent>
+      </Tooltip>
+      <Sheet>
+        <SheetTrigger id="open-sheet">Cart</SheetTrigger>
+        <SheetContent>
+          <SheetHeader>
+            <SheetTitle>Cart</SheetTitle><SheetDescription id="in-sheet">Empty</SheetDescription>
+          </SheetHeader>
+        </SheetContent>
+      </Sheet>
+    </div>
+  );
+}"""
+
+
+def test_the_radix_based_shadcn_modules_open_switch_and_toggle_in_the_frame(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": SETTINGS_APP})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    expect(frame.locator("#avatar")).to_have_text("AL")
+    expect(frame.locator("#account")).to_be_visible()
+    frame.get_by_role("tab", name="Password").click()
+    expect(frame.locator("#password")).to_be_visible()
+    expect(frame.locator("#account")).to_have_count(0)
+    frame.locator("#terms").click()
+    expect(frame.locator("#agreed")).to_have_text("agreed")
+    frame.locator("#notify").click()
+    expect(frame.locator("#notify")).to_have_attribute("data-state", "checked")
+    frame.get_by_role("button", name="Shipping").click()
+    expect(frame.locator("#shipping")).to_be_visible()
+    frame.locator("#more").click()
+    expect(frame.locator("#extra")).to_be_visible()
+    frame.locator("#open-dialog").click()
+    expect(frame.locator("#in-dialog")).to_be_visible()
+    assert css(frame.locator("[data-slot=dialog-content]"), "position") == "fixed"
+    frame.locator("body").press("Escape")
+    expect(frame.locator("#in-dialog")).to_have_count(0)
+    frame.locator("#open-popover").click()
+    expect(frame.locator("#in-popover")).to_be_visible()
+    frame.locator("body").press("Escape")
+    frame.locator("#hint").hover()
+    expect(frame.locator("#in-tooltip").first).to_be_visible()
+    frame.locator("#open-sheet").click()
+    expect(frame.locator("#in-sheet")).to_have_text("Empty")
+    expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+CONTROLS_APP = """import { useState } from "react";
+import {
+  AlertDialog, AlertDialogAction, AlertDialogCancel, AlertDialogContent, AlertDialogDescription,
+  AlertDialogFooter, AlertDialogHeader, AlertDialogTitle, AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import {
+  Breadcrumb, BreadcrumbItem, BreadcrumbLink, BreadcrumbList, BreadcrumbPage, BreadcrumbSeparator,
+} from "@/components/ui/breadcrumb";
+import { HoverCard, HoverCardContent, HoverCardTrigger } from "@/components/ui/hover-card";
+import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
+import { ScrollArea } from "@/components/ui/scroll-area";
+import { Slider } from "@/components/ui/slider";
+import { Toggle } from "@/components/ui/toggle";
+import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
+
+export default function App() {
+  const [plan, setPlan] = useState("free");
+  const [deleted, setDeleted] = useState(false);
+  return (
+    <div className="p-4 space-y-4">
+      <Breadcrumb>
+        <BreadcrumbList>
+          <BreadcrumbItem><BreadcrumbLink href="#">Home</BreadcrumbLink></BreadcrumbItem>
+          <BreadcrumbSeparator />
+          <BreadcrumbItem><BreadcrumbPage id="page">Settings</BreadcrumbPage></BreadcrumbItem>
+        </BreadcrumbList>
+      </Breadcrumb>
+      <RadioGroup value={plan} onValueChange={setPlan}>
+        <RadioGroupItem value="free" id="free" /><RadioGroupItem value="pro" id="pro" />
+      </RadioGroup>
+      <p id="plan">{plan}</p>
+      <Toggle id="bold" aria-label="Bold">B</Toggle>
+      <ToggleGroup type="single" variant="outline" defaultValue="left">
+        <ToggleGroupItem value="left" id="left">L</ToggleGroupItem>
+        <ToggleGroupItem value="right" id="right">R</ToggleGroupItem>
+      </ToggleGroup>
+      <Slider id="volume" defaultValue={[30]} max={100} />
+      <ScrollArea className="h-20 w-40"><div className="h-60" id="long">Long list</div></ScrollArea>
+      <HoverCard openDelay={0}>
+        <HoverCardTrigger id="who">@ada</HoverCardTrigger>
+        <HoverCardContent><p id="card-about">Ada Lovelace</p></HoverCardContent>
+      </HoverCard>
+      <AlertDialog>
+        <AlertDialogTrigger id="delete">Delete</AlertDialogTrigger>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Sure?</AlertDialogTitle>
+            <AlertDialogDescription>It cannot be undone.</AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            <AlertDialogAction id="confirm" onClick={() => setDeleted(true)}>Delete</AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+      <p id="deleted">{deleted ? "deleted" : "kept"}</p>
+    </div>
+  );
+}"""
+
+
+def test_more_shadcn_modules_choose_toggle_slide_and_confirm_in_the_frame(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": CONTROLS_APP})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    expect(frame.locator("#page")).to_have_text("Settings")
+    frame.locator("#pro").click()
+    expect(frame.locator("#plan")).to_have_text("pro")
+    frame.locator("#bold").click()
+    expect(frame.locator("#bold")).to_have_attribute("data-state", "on")
+    expect(frame.locator("#left")).to_have_attribute("data-state", "on")
+    frame.locator("#right").click()
+    expect(frame.locator("#right")).to_have_attribute("data-state", "on")
+    expect(frame.locator("[data-slot=slider-thumb]")).to_have_attribute("aria-valuenow", "30")
+    frame.locator("[data-slot=slider-thumb]").press("ArrowRight")
+    expect(frame.locator("[data-slot=slider-thumb]")).to_have_attribute("aria-valuenow", "31")
+    assert css(frame.locator("[data-slot=scroll-area-viewport]"), "height") == "80px"
+    frame.locator("#who").hover()
+    expect(frame.locator("#card-about")).to_be_visible()
+    frame.locator("#delete").click()
+    frame.locator("#confirm").click()
+    expect(frame.locator("#deleted")).to_have_text("deleted")
+    expect(page.locator("#stage-status")).to_have_text("ready")

@@ -1,7 +1,7 @@
 import { cva, type VariantProps } from "class-variance-authority";
 import type { ComponentProps } from "react";
 import { cn } from "../lib/utils";
-import { part } from "./_part";
+import { wrap } from "./_wrap";
 
 const alertVariants = cva(
   "relative grid w-full grid-cols-[0_1fr] items-start gap-y-0.5 rounded-lg border px-4 py-3 text-sm " +
@@ -21,8 +21,8 @@ export function Alert({ className, variant, ...props }: ComponentProps<"div"> & 
   return <div data-slot="alert" role="alert" className={cn(alertVariants({ variant }), className)} {...props} />;
 }
 
-export const AlertTitle = part("div", "alert-title", "col-start-2 min-h-4 font-medium tracking-tight");
-export const AlertDescription = part(
+export const AlertTitle = wrap("div", "alert-title", "col-start-2 min-h-4 font-medium tracking-tight");
+export const AlertDescription = wrap(
   "div",
   "alert-description",
   "col-start-2 grid justify-items-start gap-1 text-sm text-muted-foreground",

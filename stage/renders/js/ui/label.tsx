@@ -1,3 +1,3 @@
-import { part } from "./_part";
+import { wrap } from "./_wrap";
 
-export const Label = part("label", "label", "flex items-center gap-2 text-sm leading-none font-medium select-none");
+export const Label = wrap("label", "label", "flex items-center gap-2 text-sm leading-none font-medium select-none");

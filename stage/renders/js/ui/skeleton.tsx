@@ -1,3 +1,3 @@
-import { part } from "./_part";
+import { wrap } from "./_wrap";
 
-export const Skeleton = part("div", "skeleton", "animate-pulse rounded-md bg-accent");
+export const Skeleton = wrap("div", "skeleton", "animate-pulse rounded-md bg-accent");
