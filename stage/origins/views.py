@@ -2,8 +2,8 @@
 
 The UI is the frontend of the version the origin serves (production, preview, or one version), built from
 that version's own files when it was created (stage/renders/versions.py). Like a preview, the app's code runs
-only in a frame whose origin is opaque (`Content-Security-Policy: sandbox allow-scripts`), so even on its own
-origin it can set no cookie and read no storage; the shell around it is the platform's markup.
+only in a frame whose origin is opaque (`Content-Security-Policy: sandbox allow-scripts allow-forms`), so even on
+its own origin it can set no cookie and read no storage; the shell around it is the platform's markup.
 """
 
 import time

@@ -12,10 +12,12 @@ PAGE_POLICY = (
 )
 # The app's frame gets what a self-contained bundle needs: its two nonced scripts, inline styles (CSS,
 # CSS modules and style attributes), data:/blob: images, fonts and media inlined by the build. No network,
-# no eval, no forms, no plugins. `sandbox allow-scripts` as a header makes its origin opaque however it is
+# no eval, no plugins. `sandbox allow-scripts allow-forms` as a header makes its origin opaque however it is
 # opened (in the page's iframe or top-level): it can reach no cookie, storage or window of any real origin.
+# Forms are allowed so that their submit events fire (an app's form handlers, react-hook-form's validation);
+# `form-action 'none'` still lets no form go anywhere.
 FRAME_POLICY = (
-    "sandbox allow-scripts; default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+    "sandbox allow-scripts allow-forms; default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; media-src data: blob:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors {ancestors}"
 )

@@ -26,6 +26,10 @@ ALLOWED_IMPORTS = (
     "papaparse",
     "recharts",
     "lucide-react",
+    "react-hook-form",  # with @/components/ui/form, as shadcn/ui's forms are written
+    "clsx",
+    "tailwind-merge",
+    "class-variance-authority",
 )
 
 

@@ -526,3 +526,213 @@ def test_more_shadcn_modules_choose_toggle_slide_and_confirm_in_the_frame(api, c
     frame.locator("#confirm").click()
     expect(frame.locator("#deleted")).to_have_text("deleted")
     expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+MENUS_APP = """import { useState } from "react";
+import { Command, CommandEmpty, CommandGroup, CommandInput, CommandItem, CommandList } from "@/components/ui/command";
+import { ContextMenu, ContextMenuContent, ContextMenuItem, ContextMenuTrigger } from "@/components/ui/context-menu";
+import {
+  Drawer, DrawerContent, DrawerDescription, DrawerHeader, DrawerTitle, DrawerTrigger,
+} from "@/components/ui/drawer";
+import {
+  DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { Menubar, MenubarContent, MenubarItem, MenubarMenu, MenubarTrigger } from "@/components/ui/menubar";
+import { ResizableHandle, ResizablePanel, ResizablePanelGroup } from "@/components/ui/resizable";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+
+export default function App() {
+  const [last, setLast] = useState("nothing");
+  return (
+    <div className="p-4 space-y-4">
+      <p id="last">{last}</p>
+      <Select onValueChange={(value) => setLast(`picked ${value}`)}>
+        <SelectTrigger id="fruit" className="w-40"><SelectValue placeholder="Fruit" /></SelectTrigger>
+        <SelectContent>
+          <SelectItem value="apple">Apple</SelectItem><SelectItem value="pear">Pear</SelectItem>
+        </SelectContent>
+      </Select>
+      <DropdownMenu>
+        <DropdownMenuTrigger id="account">Account</DropdownMenuTrigger>
+        <DropdownMenuContent>
+          <DropdownMenuLabel>Mine</DropdownMenuLabel><DropdownMenuSeparator />
+          <DropdownMenuItem onSelect={() => setLast("profile")}>Profile</DropdownMenuItem>
+        </DropdownMenuContent>
+      </DropdownMenu>
+      <ContextMenu>
+        <ContextMenuTrigger id="area" className="block h-10 w-40 border">Right-click</ContextMenuTrigger>
+        <ContextMenuContent>
+          <ContextMenuItem onSelect={() => setLast("copied")}>Copy</ContextMenuItem>
+        </ContextMenuContent>
+      </ContextMenu>
+      <Menubar>
+        <MenubarMenu>
+          <MenubarTrigger id="file">File</MenubarTrigger>
+          <MenubarContent><MenubarItem onSelect={() => setLast("new file")}>New</MenubarItem></MenubarContent>
+        </MenubarMenu>
+      </Menubar>
+      <Drawer>
+        <DrawerTrigger id="open-drawer">Details</DrawerTrigger>
+        <DrawerContent>
+          <DrawerHeader>
+            <DrawerTitle>Order</DrawerTitle><DrawerDescription id="in-drawer">Shipped</DrawerDescription>
+          </DrawerHeader>
+        </DrawerContent>
+      </Drawer>
+      <ResizablePanelGroup direction="horizontal" className="h-20 w-80 border">
+        <ResizablePanel defaultSize="50%"><p id="left-panel">Left</p></ResizablePanel>
+        <ResizableHandle withHandle />
+        <ResizablePanel defaultSize="50%"><p id="right-panel">Right</p></ResizablePanel>
+      </ResizablePanelGroup>
+      <Command className="border">
+        <CommandInput id="search" placeholder="Search" />
+        <CommandList>
+          <CommandEmpty>No results.</CommandEmpty>
+          <CommandGroup heading="Fruit">
+            <CommandItem>Banana</CommandItem><CommandItem>Cherry</CommandItem>
+          </CommandGroup>
+        </CommandList>
+      </Command>
+    </div>
+  );
+}"""
+
+
+def test_the_menu_select_drawer_panel_and_command_modules_work_in_the_frame(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": MENUS_APP})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+    last = frame.locator("#last")
+
+    frame.locator("#fruit").click()
+    frame.get_by_role("option", name="Pear").click()
+    expect(last).to_have_text("picked pear")
+    frame.locator("#account").click()
+    frame.get_by_role("menuitem", name="Profile").click()
+    expect(last).to_have_text("profile")
+    frame.locator("#area").click(button="right")
+    frame.get_by_role("menuitem", name="Copy").click()
+    expect(last).to_have_text("copied")
+    frame.locator("#file").click()
+    frame.get_by_role("menuitem", name="New").click()
+    expect(last).to_have_text("new file")
+    expect(frame.locator("#left-panel")).to_have_text("Left")
+    expect(frame.locator("[data-slot=resizable-handle]")).to_have_count(1)
+    frame.locator("[data-slot=command-input]").fill("cher")
+    expect(frame.get_by_text("Cherry")).to_be_visible()
+    expect(frame.get_by_text("Banana")).to_have_count(0)
+    frame.locator("#open-drawer").click()
+    expect(frame.locator("#in-drawer")).to_have_text("Shipped")
+    expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+FORM_APP = """import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { Button } from "@/components/ui/button";
+import { Calendar } from "@/components/ui/calendar";
+import { Carousel, CarouselContent, CarouselItem, CarouselNext, CarouselPrevious } from "@/components/ui/carousel";
+import { Form, FormControl, FormDescription, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import {
+  NavigationMenu, NavigationMenuContent, NavigationMenuItem, NavigationMenuLink, NavigationMenuList,
+  NavigationMenuTrigger,
+} from "@/components/ui/navigation-menu";
+
+export default function App() {
+  const form = useForm({ defaultValues: { username: "" } });
+  const [sent, setSent] = useState("");
+  const [day, setDay] = useState<Date | undefined>(undefined);
+  return (
+    <div className="p-4 space-y-6">
+      <NavigationMenu>
+        <NavigationMenuList>
+          <NavigationMenuItem>
+            <NavigationMenuTrigger id="docs">Docs</NavigationMenuTrigger>
+            <NavigationMenuContent>
+              <NavigationMenuLink href="#" id="intro">Introduction</NavigationMenuLink>
+            </NavigationMenuContent>
+          </NavigationMenuItem>
+        </NavigationMenuList>
+      </NavigationMenu>
+      <Form {...form}>
+        <form onSubmit={form.handleSubmit((values) => setSent(values.username))} className="space-y-2">
+          <FormField
+            control={form.control}
+            name="username"
+            rules={{ minLength: { value: 3, message: "At least 3 characters." } }}
+            render={({ field }) => (
+              <FormItem>
+                <FormLabel>Username</FormLabel>
+                <FormControl><Input id="username" {...field} /></FormControl>
+                <FormDescription>Your public name.</FormDescription>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+          <Button type="submit" id="submit">Save</Button>
+        </form>
+      </Form>
+      <p id="sent">{sent}</p>
+      <Calendar mode="single" selected={day} onSelect={setDay} defaultMonth={new Date(2026, 0, 1)} />
+      <p id="day">{day ? day.getDate() : "none"}</p>
+      <Carousel className="mx-14 w-40">
+        <CarouselContent>
+          {[1, 2, 3].map((n) => <CarouselItem key={n}><p className="slide">Slide {n}</p></CarouselItem>)}
+        </CarouselContent>
+        <CarouselPrevious id="prev" /><CarouselNext id="next" />
+      </Carousel>
+    </div>
+  );
+}"""
+
+
+def test_form_calendar_carousel_and_navigation_modules_work_in_the_frame(api, capture, page, live_server):
+    session_id = new_session(api, {"/app/App.tsx": FORM_APP})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    frame.locator("#username").fill("al")
+    frame.locator("#submit").click()
+    expect(frame.get_by_text("At least 3 characters.")).to_be_visible()
+    expect(frame.locator("#username")).to_have_attribute("aria-invalid", "true")
+    frame.locator("#username").fill("alice")
+    frame.locator("#submit").click()
+    expect(frame.locator("#sent")).to_have_text("alice")
+    frame.get_by_role("button", name="15").first.click()
+    expect(frame.locator("#day")).to_have_text("15")
+    expect(frame.locator("#prev")).to_be_disabled()
+    frame.locator("#next").click()
+    expect(frame.locator("#prev")).to_be_enabled()
+    frame.locator("#docs").click()
+    expect(frame.locator("#intro")).to_be_visible()
+    expect(page.locator("#stage-status")).to_have_text("ready")
+
+
+def test_a_form_in_the_frame_submits_to_its_handler_and_never_leaves(api, capture, page, live_server, local_server):
+    leak = local_server.url("/leak")
+    app = f"""import {{ useState }} from "react";
+export default function App() {{
+  const [handled, setHandled] = useState("no");
+  return (<div>
+    <form id="handled" onSubmit={{(e) => {{ e.preventDefault(); setHandled("yes"); }}}}>
+      <button id="ok">ok</button>
+    </form>
+    <p id="state">{{handled}}</p>
+    <form id="leak" action="{leak}" method="post">
+      <input name="secret" defaultValue="s3" /><button id="go">go</button>
+    </form>
+  </div>);
+}}"""
+    session_id = new_session(api, {"/app/App.tsx": app})
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+    frame.locator("#ok").click()
+    expect(frame.locator("#state")).to_have_text("yes")
+    frame.locator("#go").click()
+    page.wait_for_timeout(500)
+
+    assert local_server.requests == []  # form-action 'none': the frame may handle a form, not send one
+    expect(page.locator("#stage-status")).to_have_text("ready")  # the platform's page around it is untouched

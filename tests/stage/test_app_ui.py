@@ -40,14 +40,13 @@ def test_publish_builds_the_ui_and_the_apps_origin_shows_it_sandboxed(api, clien
     # / is the platform's shell: the app only ever runs inside a sandboxed frame
     shell = client.get("/", HTTP_HOST=host(app["sid"]))
     assert shell.status_code == 200
-    assert '<iframe id="stage-app" title="shiftcal-preview" src="/__stage/frame" sandbox="allow-scripts">' in (
-        shell.content.decode()
-    )
+    iframe = '<iframe id="stage-app" title="shiftcal-preview" src="/__stage/frame" sandbox="allow-scripts allow-forms">'
+    assert iframe in shell.content.decode()
     assert "frame-src 'self'" in shell["Content-Security-Policy"] and not shell.cookies
     # and the frame is sandboxed by its own header too, so opening it top-level gives no real origin
     document = frame(client, app["sid"])
     assert "Hello v1" in document.content.decode()
-    assert document["Content-Security-Policy"].startswith("sandbox allow-scripts;")
+    assert document["Content-Security-Policy"].startswith("sandbox allow-scripts allow-forms;")
     assert "frame-ancestors 'self'" in document["Content-Security-Policy"]
 
 

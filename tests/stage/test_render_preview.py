@@ -79,7 +79,7 @@ def test_a_ready_render_is_framed_sandboxed_without_same_origin(api, client, cap
     response = client.get(f"/s/{session_id}")
 
     html = response.content.decode()
-    assert '<iframe id="stage-frame" title="App preview" sandbox="allow-scripts" hidden>' in html
+    assert '<iframe id="stage-frame" title="App preview" sandbox="allow-scripts allow-forms" hidden>' in html
     assert "allow-same-origin" not in html
     config = page_config(response)
     assert config["readyVersion"] == 1 and config["render"]["status"] == "ready"
@@ -96,7 +96,8 @@ def test_the_frame_inlines_the_artifact_under_its_own_policy(api, client, captur
 
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
-    assert policy.startswith("sandbox allow-scripts;"), "opened top-level, the frame's origin is still opaque"
+    opaque = "sandbox allow-scripts allow-forms;"
+    assert policy.startswith(opaque), "opened top-level, the frame's origin is still opaque"
     assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
     assert "connect-src" not in policy and "unsafe-eval" not in policy and "allow-same-origin" not in policy
     assert response["X-Frame-Options"] == "SAMEORIGIN"
@@ -249,7 +250,7 @@ def test_the_frame_on_the_sessions_own_origin_is_sandboxed_and_framed_only_by_th
 
     assert response.status_code == 200 and "Hello from Stage" in response.content.decode()
     policy = response["Content-Security-Policy"]
-    assert policy.startswith("sandbox allow-scripts;")
+    assert policy.startswith("sandbox allow-scripts allow-forms;")
     ancestors = policy.split("frame-ancestors ")[1]
     assert "127.0.0.1:*" in ancestors and "localhost:*" in ancestors
     # nothing of the platform is routed on a session's origin, and no platform cookie is set there
