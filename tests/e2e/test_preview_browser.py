@@ -22,6 +22,13 @@ def open_preview(page, live_server, session_id: str):
     return page.frame_locator("#stage-frame")
 
 
+def open_app(api, capture, page, live_server, source: str):
+    """A one-file app (/app/App.tsx) pushed, rendered and opened: its frame."""
+    session_id = new_session(api, {"/app/App.tsx": source})
+    trigger(api, session_id, capture)
+    return open_preview(page, live_server, session_id)
+
+
 def recorded_error(session_id: str) -> Render:
     """The render once the page has reported the app's runtime error (the report is asynchronous)."""
     render = Render.objects.get(session__public_id=session_id)
@@ -243,11 +250,8 @@ export default function App() {
 
 
 def test_tailwind_classes_and_theme_tokens_take_effect_light_and_dark(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": TAILWIND_APP})
-    trigger(api, session_id, capture)
     page.set_viewport_size({"width": 1000, "height": 700})
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, TAILWIND_APP)
 
     tinted, card = frame.locator("#tinted"), frame.locator("#card")
     expect(tinted).to_have_text("tinted")
@@ -319,10 +323,7 @@ export default function App() {
 
 
 def test_a_dashboard_on_the_shadcn_modules_renders_styled_and_interactive(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": DASHBOARD})
-    trigger(api, session_id, capture)
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, DASHBOARD)
 
     more, primary, card = frame.locator("#more"), frame.locator("#primary"), frame.locator("#card")
     expect(more).to_have_text("Clicked 0")
@@ -408,10 +409,7 @@ export default function App() {
 
 
 def test_the_radix_based_shadcn_modules_open_switch_and_toggle_in_the_frame(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": SETTINGS_APP})
-    trigger(api, session_id, capture)
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, SETTINGS_APP)
 
     expect(frame.locator("#avatar")).to_have_text("AL")
     expect(frame.locator("#account")).to_be_visible()
@@ -503,10 +501,7 @@ export default function App() {
 
 
 def test_more_shadcn_modules_choose_toggle_slide_and_confirm_in_the_frame(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": CONTROLS_APP})
-    trigger(api, session_id, capture)
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, CONTROLS_APP)
 
     expect(frame.locator("#page")).to_have_text("Settings")
     frame.locator("#pro").click()
@@ -599,10 +594,7 @@ export default function App() {
 
 
 def test_the_menu_select_drawer_panel_and_command_modules_work_in_the_frame(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": MENUS_APP})
-    trigger(api, session_id, capture)
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, MENUS_APP)
     last = frame.locator("#last")
 
     frame.locator("#fruit").click()
@@ -688,10 +680,7 @@ export default function App() {
 
 
 def test_form_calendar_carousel_and_navigation_modules_work_in_the_frame(api, capture, page, live_server):
-    session_id = new_session(api, {"/app/App.tsx": FORM_APP})
-    trigger(api, session_id, capture)
-
-    frame = open_preview(page, live_server, session_id)
+    frame = open_app(api, capture, page, live_server, FORM_APP)
 
     frame.locator("#username").fill("al")
     frame.locator("#submit").click()

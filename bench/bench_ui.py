@@ -1,0 +1,71 @@
+"""Issue 16's build figures: a 20-module app on ten shadcn/ui modules, recharts and Tailwind, built by the warm
+Node driver (what a render task runs), and the size of the frame's script for it.
+
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/stage_bench_ui .venv/bin/python bench/bench_ui.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from bench.harness import report  # noqa: E402
+from stage.renders.esbuild import build_bundle  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+MODULES = ["accordion", "badge", "button", "card", "checkbox", "dialog", "input", "select", "table", "tabs"]
+
+
+def app(tag: str) -> dict[str, str]:
+    """App.tsx and 19 modules: a chart, a table and a form among them, each on one shadcn module or more."""
+    files = {}
+    for i in range(19):
+        files[f"/app/parts/Part{i}.tsx"] = (
+            'import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";\n'
+            'import { Badge } from "@/components/ui/badge";\n'
+            f"export default function Part{i}() {{\n"
+            f'  return <Card className="p-{i % 8} md:p-{(i + 1) % 8}"><CardHeader><CardTitle>Part {i} {tag}</CardTitle>'
+            f'</CardHeader><CardContent><Badge variant="secondary">#{i}</Badge></CardContent></Card>;\n}}\n'
+        )
+    imports = "".join(f"import Part{i} from './parts/Part{i}';\n" for i in range(19))
+    shadcn = "".join(f'import * as M{i} from "@/components/ui/{name}";\n' for i, name in enumerate(MODULES))
+    files["/app/App.tsx"] = (
+        f"{imports}{shadcn}"
+        'import { LineChart, Line, XAxis, YAxis } from "recharts";\n'
+        "const data = [{ x: 1, y: 2 }, { x: 2, y: 3 }];\n"
+        "export default function App() {\n"
+        f"  const used = [{', '.join(f'M{i}' for i in range(len(MODULES)))}];\n"
+        '  return <main className="grid gap-4 bg-background text-foreground">'
+        '<LineChart width={300} height={200} data={data}><XAxis dataKey="x"/><YAxis/><Line dataKey="y"/></LineChart>'
+        + "".join(f"<Part{i}/>" for i in range(19))
+        + "<p>{used.length}</p></main>;\n}\n"
+    )
+    return files
+
+
+def main() -> None:
+    build_bundle(entry="/app/App.tsx", files=app("warm-up"))  # starts Node, esbuild and Tailwind
+    times, sizes = [], []
+    for run in range(RUNS):
+        files = app(f"run-{run}")
+        start = time.perf_counter()
+        output = build_bundle(entry="/app/App.tsx", files=files)
+        times.append((time.perf_counter() - start) * 1000)
+        sizes.append((len(output.js.encode()), len(output.css.encode())))
+        time.sleep(0.2)  # as between renders: the driver makes its next Tailwind compiler meanwhile
+    print(f"runs: {RUNS}, medians; 20 modules, {len(MODULES)} shadcn/ui modules, recharts, Tailwind")
+    report("build, warm driver (esbuild + Tailwind)", statistics.median(times), "ms", "<= 400 ms")
+    report("frame script (minified JS)", statistics.median(js for js, _ in sizes) / 1024, "KiB", "<= 200 KB")
+    report("stylesheet (Tailwind + app CSS)", statistics.median(css for _, css in sizes) / 1024, "KiB")
+
+
+if __name__ == "__main__":
+    main()
