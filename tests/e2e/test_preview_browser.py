@@ -129,6 +129,7 @@ def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, pa
     open_preview(page, live_server, session_id)
 
     expect(page.locator("#stage-runtime-error")).to_contain_text("Kaboom in Broken")
+    expect(page.locator("#stage-status")).to_have_text("error")  # built, but the running app has thrown
     render = recorded_error(session_id)
     assert render.error == "Runtime error: Kaboom in Broken"
     assert render.status == Render.Status.READY
