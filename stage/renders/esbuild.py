@@ -60,9 +60,9 @@ def format_errors(errors: list[dict]) -> str:
 def builder_fingerprint() -> str:
     """What besides the files decides an artifact: the build driver, the runtime, the Tailwind theme, the shadcn/ui
     modules the platform provides and the locked npm packages."""
-    return fingerprint(
-        (BUILD_SCRIPT, JS_DIR / "runtime.jsx", JS_DIR / "tailwind.mjs", JS_DIR / "theme.css", LINE_SERVER)
-    )
+    drivers = [JS_DIR / name for name in ("build.mjs", "runtime.jsx", "tailwind.mjs", "theme.css")]
+    platform_modules = [*sorted((JS_DIR / "ui").glob("*.tsx")), *sorted((JS_DIR / "lib").glob("*.ts"))]
+    return fingerprint((*drivers, *platform_modules, LINE_SERVER))
 
 
 def _platform_error(message: str) -> dict:

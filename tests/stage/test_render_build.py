@@ -256,3 +256,19 @@ def test_a_shadcn_module_we_do_not_have_fails_the_build_listing_those_we_do():
     assert errors[0]["file"] == ENTRY and errors[0]["line"] == 1
     assert errors[0]["message"].startswith('Import "@/components/ui/nope" is not available in Stage')
     assert "@/lib/utils" in errors[0]["message"] and "button" in errors[0]["message"]
+
+
+def test_changing_a_platform_shadcn_module_or_the_theme_changes_the_builder_fingerprint(monkeypatch, tmp_path):
+    import shutil
+
+    copy = tmp_path / "js"
+    shutil.copytree(esbuild.JS_DIR, copy)
+    monkeypatch.setattr(esbuild, "JS_DIR", copy)
+    before = esbuild.builder_fingerprint()
+
+    button = copy / "ui" / "button.tsx"
+    button.write_text(button.read_text().replace("rounded-md", "rounded-lg", 1))
+    after_button = esbuild.builder_fingerprint()
+    (copy / "theme.css").write_text((copy / "theme.css").read_text() + "\n/* changed */\n")
+
+    assert before != after_button != esbuild.builder_fingerprint()  # cached artifacts are not reused after either
