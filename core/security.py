@@ -18,12 +18,6 @@ class SecurityMiddleware(DjangoSecurityMiddleware):
         super().__init__(get_response)
         self._headers: dict[bool, list[tuple[str, str]]] = {}
 
-    async def __acall__(self, request):
-        response = self.process_request(request)
-        if response is None:
-            response = await self.get_response(request)
-        return self.process_response(request, response)
-
     def headers_for(self, secure: bool) -> list[tuple[str, str]]:
         """The headers process_response adds to an answer over https (secure) or http that sets none of them."""
         if secure not in self._headers:

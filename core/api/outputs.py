@@ -23,13 +23,13 @@ class Output(serializers.Serializer):
     """A read-only response shape. Keys are the JSON names (camelCase); `source=` names the attribute."""
 
     @classmethod
-    def of(cls, instance, **context) -> dict | None:
-        """The shape of one object (None for None), with `context` for what the object does not carry."""
-        return None if instance is None else cls(instance, context=context).data
+    def of(cls, instance) -> dict | None:
+        """The shape of one object (None for None)."""
+        return None if instance is None else cls(instance).data
 
     @classmethod
-    def many(cls, instances, **context) -> list[dict]:
-        return cls(instances, many=True, context=context).data
+    def many(cls, instances) -> list[dict]:
+        return cls(instances, many=True).data
 
 
 def with_json_name(serializer_class: type[Output], name: str, field: serializers.Field, *, after: str) -> None:

@@ -63,10 +63,10 @@ class AppOutput(Output):
 
     @extend_schema_field(ChannelsOutput)
     def get_channels(self, app: App) -> dict:
-        channels = self.context.get("channels")
-        if channels is None:
-            channels = {c.name: c for c in app.channels.all()} if _prefetched(app) else selectors.channels_of(app=app)
-        return ChannelsOutput.of(channels)
+        """From the prefetch of a listing (apps_detail), or one query for a single app."""
+        if _prefetched(app):
+            return ChannelsOutput.of({channel.name: channel for channel in app.channels.all()})
+        return ChannelsOutput.of(selectors.channels_of(app=app))
 
     def get_url(self, app: App) -> str:
         return app_url(app.sid)
