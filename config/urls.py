@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/stage/", include("published_api.compute.urls")),  # apps/<sid>/compute/{query,mutation,action}
     path("api/v1/inference/", include("published_api.inference.urls")),  # chat, embed, images, usage
     path("s/", include("stage.preview.urls")),  # public preview pages (renders)
+    path("", include("stage.preview.shared_urls")),
     path("api/query", convex.QueryView.as_view()),
     path("api/mutation", convex.MutationView.as_view()),
     path("api/action", convex.ActionView.as_view()),

@@ -1,6 +1,6 @@
 from .files import CurrentFile, FileVersion
 from .published_apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
-from .renders import Render, RenderArtifact
+from .renders import Render, RenderArtifact, SharedLibrary
 from .sessions import Session
 from .snapshots import Snapshot
 
@@ -15,5 +15,6 @@ __all__ = [
     "Render",
     "RenderArtifact",
     "Session",
+    "SharedLibrary",
     "Snapshot",
 ]

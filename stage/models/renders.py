@@ -1,6 +1,23 @@
 from django.db import models
 
 
+class SharedLibrary(models.Model):
+    """The libraries every app shares (React, Radix, recharts, the shadcn/ui modules), built once per builder
+    version: apps' bundles read them from this script, which browsers fetch once and keep."""
+
+    fingerprint = models.CharField(max_length=64, unique=True, help_text="The builder version it was built by.")
+    js = models.TextField()
+    exports = models.JSONField(help_text="Each shared module's export names, for the apps' builds.")
+    size = models.PositiveIntegerField(help_text="Bytes of JS.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "shared libraries"
+
+    def __str__(self):
+        return self.fingerprint[:12]
+
+
 class RenderArtifact(models.Model):
     """A built bundle, keyed by the hash of everything that went into it, so unchanged files never rebuild."""
 
@@ -8,6 +25,9 @@ class RenderArtifact(models.Model):
     js = models.TextField()
     css = models.TextField(blank=True)
     size = models.PositiveIntegerField(help_text="Bytes of JS plus CSS.")
+    shared = models.CharField(
+        max_length=64, blank=True, default="", help_text="The shared libraries it runs on (empty: self-contained)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -21,9 +21,10 @@ FRAME_POLICY = (
     "img-src data: blob:; font-src data:; media-src data: blob:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors {ancestors}"
 )
-# The UI shell on an app's origin: the platform's own markup around the sandboxed frame of the app.
+# The UI shell on an app's origin: the platform's own markup around the sandboxed frame of the app; it fetches the
+# shared libraries from its own origin for the frame.
 SHELL_POLICY = (
-    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; frame-src 'self'; "
+    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; frame-src 'self'; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'"
 )
 # A message page (not found, private, building): markup and its nonced style only.

@@ -37,6 +37,7 @@ def frame_page(request, *, artifact: RenderArtifact, version: int, ancestors: st
         # Inline, so the opaque-origin frame needs no fetch; closing tags inside are escaped.
         "js": _SCRIPT_END.sub(r"<\\/\1", artifact.js),
         "css": _STYLE_END.sub(r"<\\/\1", artifact.css),
+        "shared": artifact.shared,  # the shared libraries it runs on; empty for a self-contained bundle
     }
     response = render_template(request, "preview/frame.html", context)
     return with_policy(response, FRAME_POLICY, nonce, ancestors=ancestors)

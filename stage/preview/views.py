@@ -8,12 +8,14 @@ sandboxed by its own header just the same.
 """
 
 import json
+import re
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render as render_template
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -27,8 +29,10 @@ from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page
 from stage.renders import selectors as render_selectors
 from stage.renders.services import render_report_error
+from stage.renders.shared import shared_script
 
 MAX_REPORT_BYTES = 16 * 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _public_state(session) -> dict:
@@ -86,6 +90,24 @@ def preview_frame(request, session_id: str):
 def session_frame(request):
     """The frame on the session's own origin (s-<id>.<apps domain>/frame), framed only by the platform's pages."""
     return _frame(request, request.app_origin.session_id, ancestors=frame_ancestors())
+
+
+@require_GET
+def shared_libraries(request, fingerprint: str):
+    """The shared libraries' script of one builder version (React, Radix, recharts, the shadcn/ui modules), on every
+    origin a frame is served from: the page around a frame fetches it once and the browser keeps it (its name
+    changes with its content), then hands it to the frame; a frame opened on its own loads it from here."""
+    script = shared_script(fingerprint)
+    if script is None:
+        return HttpResponseNotFound("No such shared libraries", content_type="text/plain")
+    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+    response = HttpResponse(script.gzipped if gzipped else script.plain, content_type="text/javascript; charset=utf-8")
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -4,36 +4,34 @@ and app versions' UIs: files a build has already made are a hash lookup, whoever
 import hashlib
 import json
 from collections.abc import Callable
-from functools import cache
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 
 from stage.models import RenderArtifact
 from stage.renders import esbuild
+from stage.renders.shared import builder_fingerprint, shared_library
 
 MAX_ERROR_LENGTH = 20_000
 MAX_ERROR_LOCATIONS = 50
 T = TypeVar("T")
 
 
-@cache
-def _fingerprint() -> str:
-    return esbuild.builder_fingerprint()
-
-
 def content_hash(*, entry: str, files: dict[str, str]) -> str:
     """Everything that decides the artifact: the entry, every file's path and content, and the builder."""
-    payload = json.dumps([_fingerprint(), entry, sorted(files.items())], separators=(",", ":"))
+    payload = json.dumps([builder_fingerprint(), entry, sorted(files.items())], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def artifact_store(*, content_hash: str, output: esbuild.BuildOutput) -> RenderArtifact:
-    """Store a built bundle once per content hash; a concurrent build of the same files finds the first one."""
+def artifact_store(*, content_hash: str, output: esbuild.BuildOutput, shared: str = "") -> RenderArtifact:
+    """Store a built bundle once per content hash; a concurrent build of the same files finds the first one.
+    `shared`: the fingerprint of the shared libraries it was built against."""
     size = len(output.js.encode()) + len(output.css.encode())
     try:
         with transaction.atomic():
-            return RenderArtifact.objects.create(content_hash=content_hash, js=output.js, css=output.css, size=size)
+            return RenderArtifact.objects.create(
+                content_hash=content_hash, js=output.js, css=output.css, size=size, shared=shared
+            )
     except IntegrityError:
         return RenderArtifact.objects.get(content_hash=content_hash)
 
@@ -50,8 +48,9 @@ def artifact_for(
         if artifact is not None:
             return attach(artifact)
     try:
-        output = esbuild.build_bundle(entry=entry, files=files)
+        shared = shared_library()
+        output = esbuild.build_bundle(entry=entry, files=files, shared=shared.exports)
     except esbuild.BuildFailed as exc:
         errors = exc.errors[:MAX_ERROR_LOCATIONS]
         return fail(errors, esbuild.format_errors(errors)[:MAX_ERROR_LENGTH])
-    return attach(artifact_store(content_hash=digest, output=output))
+    return attach(artifact_store(content_hash=digest, output=output, shared=shared.fingerprint))

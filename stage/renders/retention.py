@@ -4,7 +4,8 @@ A session keeps its newest `keep` renders, and always its newest ready render (t
 any render still being built; the rest of its history goes. An artifact that no render and no app version
 references any more goes too, once it is older than a grace period: a build that has just stored a new
 artifact has not pointed its render at it yet. A build that reuses an old artifact locks it until its render
-points at it, and pruning skips locked artifacts, so pruning never takes an artifact from under a build.
+points at it, and pruning skips locked artifacts, so pruning never takes an artifact from under a build. Shared
+libraries of an earlier builder version go once no artifact runs on them.
 """
 
 from datetime import timedelta
@@ -14,8 +15,9 @@ from django.db.models import Exists, F, Max, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stage.models import AppVersion, Render, RenderArtifact
+from stage.models import AppVersion, Render, RenderArtifact, SharedLibrary
 from stage.renders.build import UNFINISHED
+from stage.renders.shared import builder_fingerprint
 
 ARTIFACT_GRACE = timedelta(minutes=10)
 BATCH = 1000
@@ -39,7 +41,8 @@ def renders_prune(*, keep: int) -> dict[str, int]:
     )
     old = [pk for pk, session_id, version in beyond_keep if newest_ready.get(session_id) != version]
     renders = _delete_in_batches(Render, old)
-    return {"renders": renders, "artifacts": _prune_artifacts()}
+    artifacts = _prune_artifacts()
+    return {"renders": renders, "artifacts": artifacts, "sharedLibraries": _prune_shared_libraries()}
 
 
 def _delete_in_batches(model, pks: list[int]) -> int:
@@ -65,3 +68,10 @@ def _prune_artifacts() -> int:
             if not orphans:
                 return deleted
             deleted += RenderArtifact.objects.filter(unused, pk__in=orphans).delete()[0]
+
+
+def _prune_shared_libraries() -> int:
+    """Those of earlier builder versions that no artifact runs on any more."""
+    runs_on = Exists(RenderArtifact.objects.filter(shared=OuterRef("fingerprint")))
+    stale = SharedLibrary.objects.exclude(fingerprint=builder_fingerprint()).filter(~runs_on)
+    return stale.filter(created_at__lt=timezone.now() - ARTIFACT_GRACE).delete()[0]

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core.signals import request_started
 from playwright.sync_api import expect
 
 from stage.models import Render
@@ -205,6 +206,51 @@ def test_the_app_runs_in_an_opaque_origin_that_cannot_reach_the_platform(api, ca
     frame = open_preview(page, live_server, session_id)
 
     expect(frame.locator("#probe")).to_have_text("origin=null parent=blocked cookies=blocked")
+
+
+@pytest.fixture
+def requested_paths():
+    """The paths the live server was asked for, as it saw them."""
+    paths = []
+
+    def seen(sender, environ, **kwargs):
+        paths.append(environ["PATH_INFO"])
+
+    request_started.connect(seen)
+    yield paths
+    request_started.disconnect(seen)
+
+
+def test_the_shared_libraries_are_fetched_once_and_kept_by_the_browser(
+    api, capture, page, live_server, requested_paths
+):
+    card = 'import { Card, CardTitle } from "@/components/ui/card";\n'
+    first = open_app(
+        api, capture, page, live_server, card + "export default () => <Card><CardTitle>one</CardTitle></Card>;"
+    )
+    expect(first.locator("text=one")).to_be_visible()
+    page.reload()
+    expect(first.locator("text=one")).to_be_visible()
+    second = open_app(
+        api, capture, page, live_server, card + "export default () => <Card><CardTitle>two</CardTitle></Card>;"
+    )
+    expect(second.locator("text=two")).to_be_visible()
+
+    shared = [path for path in requested_paths if path.startswith("/__stage/shared/")]
+    assert len(shared) == 1, "the first page fetched them; the browser kept them for the reload and the next session"
+    assert page.evaluate("performance.getEntriesByType('resource').some(e => e.name.includes('/__stage/shared/'))")
+
+
+def test_a_frame_opened_on_its_own_loads_the_shared_libraries_itself(api, capture, page, live_server):
+    source = 'import { Badge } from "@/components/ui/badge";\nexport default () => <Badge id="b">alone</Badge>;'
+    session_id = new_session(api, {"/app/App.tsx": source})
+    trigger(api, session_id, capture)
+    port = live_server.url.rsplit(":", 1)[1]
+
+    page.goto(f"http://s-{session_id.replace('_', '-')}.localhost:{port}/frame")
+
+    expect(page.locator("#b")).to_have_text("alone")
+    assert css(page.locator("#b"), "border-radius") != "0px"  # its classes came with it
 
 
 def test_the_page_picks_up_a_newer_ready_render_by_itself(api, capture, page, live_server, settings):

@@ -48,7 +48,7 @@ def test_a_session_keeps_its_newest_renders_and_its_newest_ready_one_however_old
     deleted = renders_prune(keep=2)
 
     assert _versions(session) == [2, 4, 5]  # 2 is what the preview shows: the newest ready render
-    assert deleted == {"renders": 2, "artifacts": 1}
+    assert deleted == {"renders": 2, "artifacts": 1, "sharedLibraries": 0}
     assert list(RenderArtifact.objects.values_list("pk", flat=True)) == [shown.pk]
 
 

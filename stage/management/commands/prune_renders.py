@@ -14,4 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, keep, **options):
         deleted = renders_prune(keep=max(1, keep))
-        self.stdout.write(f"{deleted['renders']} renders, {deleted['artifacts']} artifacts deleted")
+        self.stdout.write(
+            f"{deleted['renders']} renders, {deleted['artifacts']} artifacts, "
+            f"{deleted['sharedLibraries']} shared libraries deleted"
+        )
