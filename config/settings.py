@@ -285,7 +285,17 @@ STAGE_APP_LIMITS = {
 # Per session, for what the public preview lets anyone holding a session id call.
 STAGE_SESSION_LIMITS = {
     "preview_error_reports": env("STAGE_SESSION_LIMIT_PREVIEW_ERROR_REPORTS", default="60/min"),
+    # the browser @stage/* modules: writes (kv, liveData, messages, pulse, ledger) and the preview's live polls
+    "preview_live_writes": env("STAGE_SESSION_LIMIT_PREVIEW_LIVE_WRITES", default="300/min"),
+    "preview_live_reads": env("STAGE_SESSION_LIMIT_PREVIEW_LIVE_READS", default="1200/min"),
 }
+# What a session keeps for its app (@stage/kv, @stage/convex): caps on its key-value store, live data and chat.
+STAGE_KV_MAX_VALUE_BYTES = env.int("STAGE_KV_MAX_VALUE_BYTES", default=64 * 1024)
+STAGE_KV_MAX_KEYS = env.int("STAGE_KV_MAX_KEYS", default=1000)
+STAGE_KV_MAX_BYTES = env.int("STAGE_KV_MAX_BYTES", default=1024 * 1024)
+STAGE_LIVE_DATA_MAX_BYTES = env.int("STAGE_LIVE_DATA_MAX_BYTES", default=256 * 1024)
+STAGE_MESSAGE_MAX_CHARS = env.int("STAGE_MESSAGE_MAX_CHARS", default=4000)
+STAGE_MESSAGES_KEPT = env.int("STAGE_MESSAGES_KEPT", default=500)
 
 # --- Production profile (issue 9) ----------------------------------------------------------------------
 

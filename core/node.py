@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = ROOT / "package-lock.json"
 LINE_SERVER = ROOT / "core" / "js" / "line_server.mjs"  # every driver imports it
+STAGE_UTILS = ROOT / "core" / "js" / "stage_utils.js"  # @stage/utils, for backends and for apps' frames alike
 
 
 class NodeFailed(Exception):

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from core.node import LINE_SERVER, NodeDriver, NodeFailed, NodeMissing, fingerprint
+from core.node import LINE_SERVER, STAGE_UTILS, NodeDriver, NodeFailed, NodeMissing, fingerprint
 from published_api.errors import BackendCompileError
 from stage.models import AppVersion
 from stage.selectors.published_apps import version_files
@@ -32,7 +32,7 @@ COMPILE_TIMEOUT_SECONDS = 30
 def compiler_revision() -> str:
     """What besides a version's files decides its bundle: the compile driver, the runtime modules it bundles
     (published_api/js) and the locked npm packages (hono, esbuild)."""
-    return fingerprint((*JS_DIR.glob("*.*js"), LINE_SERVER))[:12]
+    return fingerprint((*JS_DIR.glob("*.*js"), STAGE_UTILS, LINE_SERVER))[:12]
 
 
 REVISION = compiler_revision()

@@ -8,8 +8,10 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from core.outbox import register_queued_work
         from stage.services.deploy_documents import register_deploy_document
+        from stage.services.preview_operations import register_preview_operation
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
         from workflows.definition import WORKFLOWS_PATH, workflows_parse
+        from workflows.preview_operations import LEDGER_FIELDS, preview_ledger_audit, preview_pulse_track
         from workflows.selectors import stuck_deliveries, stuck_runs
         from workflows.tasks import deliver_message, run_workflow
 
@@ -17,3 +19,6 @@ class WorkflowsConfig(AppConfig):
         register_queued_work("deliveries", task=deliver_message, stuck=stuck_deliveries)
         # a deploy refuses a workflows file that does not hold, and keeps the parsed document on the version
         register_deploy_document(WORKFLOWS_PATH, parse=lambda text: workflows_parse(text=text), field="workflows")
+        # a session's preview: the browser @stage/pulse and @stage/ledger record for the app published from it
+        register_preview_operation("pulse.track", preview_pulse_track, params=("events",))
+        register_preview_operation("ledger.audit", preview_ledger_audit, params=LEDGER_FIELDS)

@@ -11,7 +11,7 @@ import { serveLines } from "../../core/js/line_server.mjs";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PLATFORM = join(HERE, "..", "..");
 const STAGE_MODULES = {
-  "@stage/utils": join(HERE, "stage_utils.js"),
+  "@stage/utils": join(PLATFORM, "core/js/stage_utils.js"), // one implementation, for frames too
   "@stage/inference": join(HERE, "stage_inference.js"),
   "@stage/compute": join(HERE, "stage_compute.js"),
 };

@@ -12,7 +12,8 @@ from stage.services.sessions import session_create, session_touch
 from stage.services.snapshots import snapshot_create, snapshot_restore
 
 
-def _session(user, session_id):
+def owned_session(user, session_id):
+    """The caller's session (NotFound for anyone else's), its access recorded."""
     session = selectors.session_get(public_id=session_id, owner=user)
     session_touch(session=session)
     return session
@@ -66,75 +67,76 @@ def create_session(user, name=None):
 
 @convex_function("stage:writeFile", "mutation", WriteFileArgs)
 def write_file(user, sessionId, path, content):
-    return presenters.FileWrittenOutput.of(file_write(session=_session(user, sessionId), path=path, content=content))
+    written = file_write(session=owned_session(user, sessionId), path=path, content=content)
+    return presenters.FileWrittenOutput.of(written)
 
 
 @convex_function("stage:readFile", "query", PathArgs)
 def read_file(user, sessionId, path):
-    found = selectors.file_get(session=_session(user, sessionId), path=path)
+    found = selectors.file_get(session=owned_session(user, sessionId), path=path)
     return presenters.FileDetailOutput.of(found)
 
 
 @convex_function("stage:readFileAtVersion", "query", ReadFileAtVersionArgs)
 def read_file_at_version(user, sessionId, path, version):
-    found = selectors.file_get(session=_session(user, sessionId), path=path, version=version)
+    found = selectors.file_get(session=owned_session(user, sessionId), path=path, version=version)
     return presenters.FileDetailOutput.of(found)
 
 
 @convex_function("stage:getAllFiles", "query", SessionArgs)
 def get_all_files(user, sessionId):
-    return selectors.current_files(session=_session(user, sessionId), with_content=True)
+    return selectors.current_files(session=owned_session(user, sessionId), with_content=True)
 
 
 @convex_function("stage:getFileHistory", "query", PathArgs)
 def get_file_history(user, sessionId, path):
-    history = selectors.file_history(session=_session(user, sessionId), path=path)
+    history = selectors.file_history(session=owned_session(user, sessionId), path=path)
     return presenters.FileHistoryOutput.many(history)
 
 
 @convex_function("stage:triggerRender", "mutation", TriggerRenderArgs)
 def trigger_render(user, sessionId, entry=None):
-    render = render_trigger(session=_session(user, sessionId), entry=entry)
+    render = render_trigger(session=owned_session(user, sessionId), entry=entry)
     return {"entry": render.entry, "version": render.version}
 
 
 @convex_function("stage:getRenderState", "query", SessionArgs)
 def get_render_state(user, sessionId):
-    return presenters.RenderStateOutput.of(selectors.render_latest(session=_session(user, sessionId)))
+    return presenters.RenderStateOutput.of(selectors.render_latest(session=owned_session(user, sessionId)))
 
 
 @convex_function("stage:reportError", "mutation", ReportErrorArgs)
 def report_error(user, sessionId, error, version=None):
-    render = render_report_error(session=_session(user, sessionId), error=error, version=version)
+    render = render_report_error(session=owned_session(user, sessionId), error=error, version=version)
     return presenters.RenderStateOutput.of(render)
 
 
 @convex_function("stage:getStatus", "query", SessionArgs)
 def get_status(user, sessionId):
-    return presenters.session_status(_session(user, sessionId))
+    return presenters.session_status(owned_session(user, sessionId))
 
 
 @convex_function("stage:createSnapshot", "mutation", CreateSnapshotArgs)
 def create_snapshot(user, sessionId, name=None):
-    return snapshot_create(session=_session(user, sessionId), name=name).public_id
+    return snapshot_create(session=owned_session(user, sessionId), name=name).public_id
 
 
 @convex_function("stage:getSnapshots", "query", SessionArgs)
 def get_snapshots(user, sessionId):
-    return presenters.snapshots_with_counts(_session(user, sessionId))
+    return presenters.snapshots_with_counts(owned_session(user, sessionId))
 
 
 @convex_function("stage:restoreSnapshot", "mutation", RestoreSnapshotArgs)
 def restore_snapshot(user, sessionId, snapshotId):
-    snapshot = selectors.snapshot_get(session=_session(user, sessionId), public_id=snapshotId)
+    snapshot = selectors.snapshot_get(session=owned_session(user, sessionId), public_id=snapshotId)
     return {"restored": snapshot_restore(snapshot=snapshot)}
 
 
 @convex_function("stage:setGoogleScopes", "mutation", SetGoogleScopesArgs)
 def set_google_scopes(user, sessionId, scopes):
-    return {"scopes": google_scopes_set(session=_session(user, sessionId), scopes=scopes)}
+    return {"scopes": google_scopes_set(session=owned_session(user, sessionId), scopes=scopes)}
 
 
 @convex_function("stage:getGoogleScopes", "query", SessionArgs)
 def get_google_scopes(user, sessionId):
-    return {"scopes": _session(user, sessionId).google_scopes}
+    return {"scopes": owned_session(user, sessionId).google_scopes}

@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import stage.convex.live  # registers the live-state functions (kv, live data, messages)
 import stage.convex.published_apps  # registers the app functions
 import stage.convex.sessions  # noqa: F401  (registers the session functions)
 from core.api.envelope import describe_exception

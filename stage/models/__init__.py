@@ -1,4 +1,5 @@
 from .files import CurrentFile, FileVersion
+from .live import SessionMessage, SessionValue
 from .published_apps import App, AppVersion, AppVersionFile, Channel, ChannelMove
 from .renders import Render, RenderArtifact, SharedLibrary
 from .sessions import Session
@@ -15,6 +16,8 @@ __all__ = [
     "Render",
     "RenderArtifact",
     "Session",
+    "SessionMessage",
+    "SessionValue",
     "SharedLibrary",
     "Snapshot",
 ]

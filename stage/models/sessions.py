@@ -13,6 +13,10 @@ class Session(models.Model):
     google_scopes = models.JSONField(default=list, blank=True)
     # The last render version handed out; bumped under a row lock so versions are distinct and increasing.
     render_counter = models.PositiveIntegerField(default=0)
+    # What its app shares live (`liveData` of `@stage/convex`), and a counter bumped by every change to it, to the
+    # app's key-value store or to its messages: how a preview learns that it has something new to show.
+    live_data = models.JSONField(null=True, blank=True)
+    live_revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_accessed_at = models.DateTimeField(auto_now_add=True)
 

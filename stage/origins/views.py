@@ -90,7 +90,13 @@ def app_ui(request):
     if (page := _not_ready(request, version)) is not None:
         return kept_private(page, public=public)
     nonce = new_nonce()
-    page = render_template(request, "origins/app.html", {"nonce": nonce, "title": version.app.name})
+    origin: Origin = request.app_origin
+    host = {  # what the frame's @stage/app says; the live modules are a session preview's (stage/preview/live.py)
+        "app": {"sid": version.app.sid, "name": version.app.name, "channel": origin.channel, "version": version.number},
+        "reason": "the live @stage modules (kv, convex, pulse, ledger) run in a session's preview, not on app pages",
+    }
+    context = {"nonce": nonce, "title": version.app.name, "host": host}
+    page = render_template(request, "origins/app.html", context)
     return kept_private(with_policy(page, SHELL_POLICY, nonce), public=public)
 
 

@@ -91,6 +91,35 @@ class GoogleScopesOutput(Output):
     scopes = serializers.ListField(child=serializers.CharField())
 
 
+class SessionCountsOutput(Output):
+    files = serializers.IntegerField()
+    snapshots = serializers.IntegerField()
+    renders = serializers.IntegerField()
+    messages = serializers.IntegerField()
+    kvKeys = serializers.IntegerField(source="kv_keys")
+
+
+class SessionDetailOutput(SessionOutput):
+    """A session with its latest render's state and how much it holds."""
+
+    render = RenderStateOutput(allow_null=True)
+    counts = SessionCountsOutput()
+    liveRevision = serializers.IntegerField(source="live_revision", help_text="Bumped by every live change.")
+
+
+def session_detail(session: Session) -> dict:
+    session.refresh_from_db(fields=["live_revision", "name", "last_accessed_at"])
+    session.render = selectors.render_latest(session=session)
+    session.counts = {
+        "files": len(selectors.current_files(session=session)),
+        "snapshots": session.snapshots.count(),
+        "renders": session.renders.count(),
+        "messages": session.messages.count(),
+        "kv_keys": session.values.count(),
+    }
+    return SessionDetailOutput.of(session)
+
+
 def session_status(session: Session) -> dict:
     render = selectors.render_latest(session=session)
     return StatusOutput.of({"session": session, "render": render, "files": selectors.current_files(session=session)})

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from stage.preview import views
+from stage.preview import live, views
 
 urlpatterns = [
     path("<id:session_id>", views.preview_page, name="preview"),
     path("<id:session_id>/frame", views.preview_frame, name="preview-frame"),
     path("<id:session_id>/state", views.preview_state, name="preview-state"),
     path("<id:session_id>/errors", views.preview_report_error, name="preview-errors"),
+    path("<id:session_id>/live", live.preview_live, name="preview-live"),
 ]

@@ -24,6 +24,7 @@ from core.api.envelope import json_error_response
 from core.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
 from core.limits import RateLimited, session_quota
 from stage import presenters, selectors
+from stage.models import App
 from stage.origins.names import frame_ancestors, session_frame_url
 from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page
@@ -57,10 +58,16 @@ def preview_page(request, session_id: str):
         "pollMs": settings.STAGE_PREVIEW_POLL_MS,
         **_public_state(session),
     }
+    app = App.objects.filter(session=session, status=App.Status.ACTIVE).values("sid", "name").first()
+    host = {  # for the frame's browser @stage/* modules (templates/preview/_frame_host.js)
+        "liveUrl": reverse("preview-live", args=[session.public_id]),
+        "app": {**app, "channel": None, "version": None} if app else None,
+    }
     context = {
         "nonce": nonce,
         "session": session,
         "config": config,
+        "host": host,
         "base_url": base_url,
         "push_url": f"{api_base}{session.public_id}/push",
         "render_url": f"{api_base}{session.public_id}/render",

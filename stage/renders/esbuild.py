@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.node import LINE_SERVER, NodeDriver, NodeFailed, fingerprint
+from core.node import LINE_SERVER, STAGE_UTILS, NodeDriver, NodeFailed, fingerprint
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 BUILD_SCRIPT = JS_DIR / "build.mjs"
@@ -71,10 +71,11 @@ def format_errors(errors: list[dict]) -> str:
 
 def builder_fingerprint() -> str:
     """What besides the files decides an artifact: the build driver, the runtime, the Tailwind theme, the shadcn/ui
-    modules the platform provides and the locked npm packages."""
+    modules and the browser @stage/* modules the platform provides, and the locked npm packages."""
     drivers = [JS_DIR / name for name in ("build.mjs", "runtime.jsx", "tailwind.mjs", "theme.css")]
     platform_modules = [*sorted((JS_DIR / "ui").glob("*.tsx")), *sorted((JS_DIR / "lib").glob("*.ts"))]
-    return fingerprint((*drivers, *platform_modules, LINE_SERVER))
+    stage_modules = [*sorted((JS_DIR / "stage").glob("*.ts")), STAGE_UTILS]
+    return fingerprint((*drivers, *platform_modules, *stage_modules, LINE_SERVER))
 
 
 def _platform_error(message: str) -> dict:

@@ -39,3 +39,12 @@ def render_report_error(*, session: Session, error: str, version: int | None = N
     Render.objects.filter(pk=render.pk).update(error=error[:MAX_ERROR_LENGTH])
     render.refresh_from_db()
     return render
+
+
+def render_clear_error(*, session: Session) -> Render | None:
+    """Forget the runtime error recorded on the latest ready render (the app was fixed, or the error was seen)."""
+    render = Render.objects.filter(session=session, status=Render.Status.READY).order_by("-version").first()
+    if render is not None and render.error is not None:
+        Render.objects.filter(pk=render.pk).update(error=None)
+        render.refresh_from_db()
+    return render

@@ -1,20 +1,11 @@
 """The Convex-style endpoint, called the way the public stage-cli calls it."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from core.keys import apikey_create
 from stage.models import FileVersion
+from tests.support.convex import convex_client_for, failure, value
 
 pytestmark = pytest.mark.django_db
-
-
-def convex_client_for(user) -> APIClient:
-    """A client that authenticates the way stage-cli does: `Authorization: Convex <key>`."""
-    _, raw_key = apikey_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Convex {raw_key}")
-    return client
 
 
 @pytest.fixture
@@ -25,25 +16,6 @@ def cli(user):
 @pytest.fixture
 def other_cli(other_user):
     return convex_client_for(other_user)
-
-
-def call(client, kind, fn, args=None):
-    body = {"path": f"stage:{fn}", "args": args if args is not None else {}}
-    response = client.post(f"/api/{kind}", body, format="json")
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def value(client, kind, fn, args=None):
-    body = call(client, kind, fn, args)
-    assert body["status"] == "success", body
-    return body["value"]
-
-
-def failure(client, kind, fn, args=None) -> str:
-    body = call(client, kind, fn, args)
-    assert body["status"] == "error", body
-    return body["errorMessage"]
 
 
 def test_the_cli_flow_new_write_read_render_status(cli):

@@ -37,6 +37,15 @@ export const DEFAULT_EXPORT_MESSAGE = "Entry point must default-export a React c
 const UI = new Set(readdirSync(path.join(HERE, "ui")).filter((f) => f.endsWith(".tsx") && !f.startsWith("_")).map((f) => f.slice(0, -4)));
 const PLATFORM_MODULES_HINT = `available: @/lib/utils and @/components/ui/{${[...UI].sort().join(",")}}`;
 const PLATFORM_SPECS = ["@/lib/utils", ...[...UI].sort().map((name) => `@/components/ui/${name}`)];
+// The browser @stage/* modules (stage/renders/js/stage, and @stage/utils shared with backends): bundled per app,
+// since they hold the app's own live state.
+const STAGE_MODULES = {
+  ...Object.fromEntries(
+    ["kv", "convex", "app", "pulse", "ledger", "inference", "google"].map((name) => [`@stage/${name}`, path.join(HERE, "stage", `${name}.ts`)]),
+  ),
+  "@stage/utils": path.join(ROOT, "core", "js", "stage_utils.js"),
+};
+const STAGE_MODULES_HINT = `available: ${Object.keys(STAGE_MODULES).sort().join(", ")}`;
 
 function platformModule(spec) {
   if (spec === "@/lib/utils") return path.join(HERE, "lib", "utils.ts");
@@ -165,6 +174,10 @@ function vfsPlugin({ entry, files, allowed, exports = {} }, platformUsed) {
           if (found) return { path: found, namespace: VFS };
           const where = args.namespace === VFS ? ` (imported by ${args.importer})` : "";
           return { errors: [{ text: `Could not resolve "${spec}"${where}` }] };
+        }
+        if (clean.startsWith("@stage/")) {
+          if (Object.hasOwn(STAGE_MODULES, clean)) return { path: STAGE_MODULES[clean] };
+          return { errors: [{ text: `Import "${clean}" is not available in Stage (imported by ${args.importer}); ${STAGE_MODULES_HINT}` }] };
         }
         if (clean.startsWith("@/")) {
           const found = platformModule(clean);

@@ -1,6 +1,8 @@
-// Mounts the session's default export inside an error boundary and reports runtime errors to the page.
-import { Component, createElement, isValidElement } from "react";
+// Mounts the session's default export inside an error boundary and reports runtime errors to the page. The app
+// renders again whenever the session's live state changes (@stage/convex's liveData and messages, @stage/kv).
+import { Component, createElement, isValidElement, useSyncExternalStore } from "react";
 import { createRoot } from "react-dom/client";
+import { current, subscribe } from "./stage/bridge";
 
 const report = (error) => window.__stageReport && window.__stageReport(error);
 
@@ -31,6 +33,9 @@ export function mount(Entry) {
     container.id = "root";
     document.body.appendChild(container);
   }
-  const app = isValidElement(Entry) ? Entry : createElement(Entry);
-  createRoot(container).render(createElement(Boundary, null, app));
+  function Live() {
+    useSyncExternalStore(subscribe, current);
+    return isValidElement(Entry) ? Entry : createElement(Entry);
+  }
+  createRoot(container).render(createElement(Boundary, null, createElement(Live)));
 }

@@ -1,5 +1,5 @@
 // @stage/utils on fake time: run by test_utils.py with Deno. Prints one JSON line of observations.
-import { batchedMap, fetchWithRetry } from "../../../published_api/js/stage_utils.js";
+import { batchedMap, fetchWithRetry } from "../../../core/js/stage_utils.js";
 
 const waits = [];
 globalThis.setTimeout = (fn, ms) => {
