@@ -28,6 +28,7 @@ class RenderArtifact(models.Model):
     shared = models.CharField(
         max_length=64, blank=True, default="", help_text="The shared libraries it runs on (empty: self-contained)."
     )
+    source_map = models.TextField(blank=True, help_text="The bundle's source map (JSON), for runtime errors.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

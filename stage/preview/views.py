@@ -29,10 +29,12 @@ from stage.origins.names import frame_ancestors, session_frame_url
 from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page
 from stage.renders import selectors as render_selectors
+from stage.renders.runtime_errors import runtime_error_located
 from stage.renders.services import render_report_error
 from stage.renders.shared import shared_script
 
 MAX_REPORT_BYTES = 16 * 1024
+RUNTIME_ERROR_PREFIX = "Runtime error: "
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -127,21 +129,23 @@ def preview_state(request, session_id: str):
     return response
 
 
-def _report_input(request) -> tuple[str, int | None]:
+def _report_input(request) -> tuple[str, int | None, str]:
     if len(request.body) > MAX_REPORT_BYTES:
         raise PayloadTooLarge("Error report too large")
     try:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         data = None
-    if not isinstance(data, dict) or set(data) - {"error", "version"}:
-        raise ValidationFailed('Expected {"error": str, "version": int}')
-    error, version = data.get("error"), data.get("version")
+    if not isinstance(data, dict) or set(data) - {"error", "version", "stack"}:
+        raise ValidationFailed('Expected {"error": str, "version": int, "stack"?: str}')
+    error, version, stack = data.get("error"), data.get("version"), data.get("stack", "")
     if not isinstance(error, str) or not error.strip() or "\x00" in error:
         raise ValidationFailed("error must be a non-empty string")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
         raise ValidationFailed("version must be a positive integer")
-    return error, version
+    if not isinstance(stack, str):
+        raise ValidationFailed("stack must be a string")
+    return error, version, stack
 
 
 # No CSRF token: the preview is public by session id, so a token would prove nothing a caller could not get
@@ -155,12 +159,16 @@ def preview_report_error(request, session_id: str):
         return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
     try:
         session_quota(session.public_id, "preview_error_reports")
-        error, version = _report_input(request)
+        error, version, stack = _report_input(request)
         # Only a ready render runs in a browser; a failed build's located errors are never overwritten from here.
         ready = render_selectors.render_latest_ready(session=session, version=version)
         if ready is None:
             raise NotFound("No ready render to report an error on")
-        render = render_report_error(session=session, error=error, version=ready.version)
+        locations = []
+        if stack:  # where in the session's files: the stack traced through the artifact's source map
+            message = error.removeprefix(RUNTIME_ERROR_PREFIX)
+            error, locations = runtime_error_located(artifact=ready.artifact, message=message, stack=stack)
+        render = render_report_error(session=session, error=error, version=ready.version, locations=locations)
     except StageError as exc:
         response = json_error_response(exc.status_code, exc.code, exc.message)
         if isinstance(exc, RateLimited):

@@ -30,7 +30,12 @@ def artifact_store(*, content_hash: str, output: esbuild.BuildOutput, shared: st
     try:
         with transaction.atomic():
             return RenderArtifact.objects.create(
-                content_hash=content_hash, js=output.js, css=output.css, size=size, shared=shared
+                content_hash=content_hash,
+                js=output.js,
+                css=output.css,
+                source_map=output.source_map,
+                size=size,
+                shared=shared,
             )
     except IntegrityError:
         return RenderArtifact.objects.get(content_hash=content_hash)

@@ -43,6 +43,7 @@ SHARED_TIMEOUT_SECONDS = 120
 class BuildOutput:
     js: str
     css: str
+    source_map: str = ""  # JSON, back to the session's files, for runtime errors
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class SharedOutput:
 
 
 class BuildFailed(Exception):
-    """The app does not build: `errors` are [{file, line, column, message}] with 1-based line and column."""
+    """The app does not build: `errors` are [{file, line, column, message, lineText}] with 1-based line and
+    column, and the text of that line when there is one."""
 
     def __init__(self, errors: list[dict]):
         self.errors = errors
@@ -60,12 +62,22 @@ class BuildFailed(Exception):
 
 
 def format_errors(errors: list[dict]) -> str:
+    """Each error as `file:line:column: message`, then the line it points at with a caret under the column:
+
+    /app/App.tsx:1:19: Import "axios" is not available in Stage (imported by /app/App.tsx)
+        1 | import axios from 'axios';
+          |                   ^
+    """
     lines = []
     for error in errors:
         where = error.get("file") or ""
         if where and error.get("line"):
             where = f"{where}:{error['line']}:{error['column']}"
         lines.append(f"{where}: {error['message']}" if where else error["message"])
+        if error.get("lineText") is not None and error.get("line"):
+            number = str(error["line"])
+            lines.append(f"    {number} | {error['lineText']}")
+            lines.append(f"    {' ' * len(number)} | {' ' * max(0, (error.get('column') or 1) - 1)}^")
     return "\n".join(lines)
 
 
@@ -79,7 +91,7 @@ def builder_fingerprint() -> str:
 
 
 def _platform_error(message: str) -> dict:
-    return {"file": None, "line": None, "column": None, "message": message}
+    return {"file": None, "line": None, "column": None, "message": message, "lineText": None}
 
 
 server = NodeDriver(BUILD_SCRIPT, name="The build")
@@ -103,7 +115,7 @@ def build_bundle(
     errors."""
     request = {"entry": entry, "files": files, "allowed": ALLOWED_IMPORTS, "exports": shared or {}}
     answer = _call(request, settings.STAGE_RENDER_TIMEOUT_SECONDS if timeout is None else timeout)
-    return BuildOutput(js=answer["js"], css=answer["css"])
+    return BuildOutput(js=answer["js"], css=answer["css"], source_map=answer.get("map", ""))
 
 
 def build_shared() -> SharedOutput:

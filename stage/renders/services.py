@@ -8,7 +8,7 @@ from core.errors import NotFound, ValidationFailed
 from core.outbox import send_task_on_commit
 from stage.models import Render, Session
 from stage.paths import InvalidPath, normalize_path
-from stage.renders.artifacts import MAX_ERROR_LENGTH
+from stage.renders.artifacts import MAX_ERROR_LENGTH, MAX_ERROR_LOCATIONS
 from stage.renders.tasks import render_build
 from stage.services.sessions import session_lock
 
@@ -30,13 +30,19 @@ def render_trigger(*, session: Session, entry: str | None = None) -> Render:
     return render
 
 
-def render_report_error(*, session: Session, error: str, version: int | None = None) -> Render:
-    """Record an error seen while running a render (in the browser, say) into that render's state."""
+def render_report_error(
+    *, session: Session, error: str, version: int | None = None, locations: list[dict] | None = None
+) -> Render:
+    """Record an error seen while running a render (in the browser, say) into that render's state, with where in
+    the session's files it happened when that is known."""
     renders = Render.objects.filter(session=session)
     render = (renders.filter(version=version) if version is not None else renders).order_by("-version").first()
     if render is None:
         raise NotFound("Render not found")
-    Render.objects.filter(pk=render.pk).update(error=error[:MAX_ERROR_LENGTH])
+    fields = {"error": error[:MAX_ERROR_LENGTH]}
+    if locations:
+        fields["error_locations"] = locations[:MAX_ERROR_LOCATIONS]
+    Render.objects.filter(pk=render.pk).update(**fields)
     render.refresh_from_db()
     return render
 

@@ -132,8 +132,35 @@ def test_a_component_that_throws_shows_the_error_and_records_it(api, capture, pa
     expect(page.locator("#stage-runtime-error")).to_contain_text("Kaboom in Broken")
     expect(page.locator("#stage-status")).to_have_text("error")  # built, but the running app has thrown
     render = recorded_error(session_id)
-    assert render.error == "Runtime error: Kaboom in Broken"
+    assert render.error.startswith("Runtime error: Kaboom in Broken\n    at /app/App.tsx:1:")
+    assert render.error_locations[0]["file"] == "/app/App.tsx" and render.error_locations[0]["line"] == 1
     assert render.status == Render.Status.READY
+
+
+def test_a_runtime_error_points_at_the_authors_file_line_and_code(api, capture, page, live_server):
+    chart = (
+        "type Row = { label: string };\n"
+        "export default function Chart({ rows }: { rows?: Row[] }) {\n"
+        "  const labels = rows.map((row) => row.label);\n"
+        "  return <ul>{labels.map((label) => <li key={label}>{label}</li>)}</ul>;\n"
+        "}\n"
+    )
+    app = "import Chart from './components/Chart';\nexport default function App() {\n  return <Chart />;\n}\n"
+    session_id = new_session(api, {"/app/App.tsx": app, "/app/components/Chart.tsx": chart})
+    trigger(api, session_id, capture)
+
+    open_preview(page, live_server, session_id)
+
+    panel = page.locator("#stage-runtime-error")
+    expect(panel).to_contain_text("at /app/components/Chart.tsx:3:")
+    expect(panel).to_contain_text("3 |   const labels = rows.map((row) => row.label);")
+    assert "stage-app.js" not in panel.text_content() and "frame?v=" not in panel.text_content()
+    render = recorded_error(session_id)
+    assert "/app/components/Chart.tsx:3:" in render.error
+    first = render.error_locations[0]
+    assert (first["file"], first["line"]) == ("/app/components/Chart.tsx", 3)
+    assert first["lineText"] == "  const labels = rows.map((row) => row.label);"
+    assert "Cannot read properties of undefined" in first["message"]
 
 
 @pytest.mark.parametrize(
@@ -170,7 +197,7 @@ def test_errors_outside_react_rendering_are_shown_and_recorded(api, capture, pag
         frame.locator("#go").click()
 
     expect(page.locator("#stage-runtime-error")).to_contain_text(expected.removeprefix("Runtime error: "))
-    assert recorded_error(session_id).error == expected
+    assert recorded_error(session_id).error.splitlines()[0] == expected
 
 
 def test_an_unavailable_import_fails_the_build_and_the_page_says_where(api, capture, page, live_server):

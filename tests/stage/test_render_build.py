@@ -124,6 +124,7 @@ def test_a_bare_import_outside_the_allowed_list_names_the_import_and_the_importi
             "line": 1,
             "column": 19,
             "message": 'Import "axios" is not available in Stage (imported by /app/Chart.tsx)',
+            "lineText": "import axios from 'axios';",
         }
     ]
 
@@ -147,6 +148,7 @@ def test_a_missing_relative_import_points_at_its_line_and_column():
             "line": 2,
             "column": 21,
             "message": 'Could not resolve "../lib/nothing" (imported by /app/App.tsx)',
+            "lineText": "import Missing from '../lib/nothing';",
         }
     ]
 
@@ -175,7 +177,13 @@ def test_an_entry_without_a_default_export_fails_with_the_spec_message():
     errors = failure(app("export const App = () => <p>named only</p>;"))
 
     assert errors == [
-        {"file": ENTRY, "line": None, "column": None, "message": "Entry point must default-export a React component"}
+        {
+            "file": ENTRY,
+            "line": None,
+            "column": None,
+            "message": "Entry point must default-export a React component",
+            "lineText": None,
+        }
     ]
 
 
@@ -210,7 +218,7 @@ def test_a_builder_that_keeps_dying_fails_the_build_with_a_clear_message(setting
         esbuild.server.stop()
         settings.STAGE_NODE = "node"
 
-    assert errors == [{"file": None, "line": None, "column": None, "message": "The build crashed"}]
+    assert errors == [{"file": None, "line": None, "column": None, "message": "The build crashed", "lineText": None}]
 
 
 def test_tailwind_builds_exactly_the_classes_a_session_uses():

@@ -39,8 +39,10 @@ def test_a_render_that_does_not_build_fails_with_located_errors(api, capture):
     assert state["status"] == "failed"
     assert state["renderedAt"] is None and state["buildMs"] is None
     message = 'Import "axios" is not available in Stage (imported by /app/App.tsx)'
-    assert state["error"] == f"/app/App.tsx:1:19: {message}"
-    assert state["errorLocations"] == [{"file": "/app/App.tsx", "line": 1, "column": 19, "message": message}]
+    code = "import axios from 'axios';"
+    assert state["error"] == f"/app/App.tsx:1:19: {message}\n    1 | {code}\n      | {' ' * 18}^"
+    location = {"file": "/app/App.tsx", "line": 1, "column": 19, "message": message, "lineText": code}
+    assert state["errorLocations"] == [location]
     assert RenderArtifact.objects.count() == 0
 
 

@@ -227,7 +227,7 @@ function locate(message, entry) {
     line = null;
     column = null;
   }
-  return { file, line, column, message: text };
+  return { file, line, column, message: text, lineText: line && loc ? loc.lineText : null };
 }
 
 // The sources whose classes a build's Tailwind compiles with the session's: the platform modules it imported.
@@ -255,10 +255,17 @@ const OPTIONS = {
 
 async function buildApp(input) {
   const platformUsed = new Set();
-  const result = await esbuild.build({ ...OPTIONS, entryPoints: ["stage:entry"], plugins: [vfsPlugin(input, platformUsed)] });
-  const out = { ok: true, js: "", css: "" };
+  const result = await esbuild.build({
+    ...OPTIONS,
+    entryPoints: ["stage:entry"],
+    plugins: [vfsPlugin(input, platformUsed)],
+    sourcemap: "external", // a runtime error's position in the bundle is traced back to the session's file
+    sourcesContent: true,
+  });
+  const out = { ok: true, js: "", css: "", map: "" };
   for (const file of result.outputFiles) {
-    if (file.path.endsWith(".js")) out.js = file.text;
+    if (file.path.endsWith(".js.map")) out.map = file.text;
+    else if (file.path.endsWith(".js")) out.js = file.text;
     else if (file.path.endsWith(".css")) out.css = file.text;
   }
   // Tailwind first, so the app's own CSS (equal specificity, later) wins where both set something.
