@@ -50,3 +50,11 @@ class Unauthorized(StageError):
     status_code = HTTPStatus.UNAUTHORIZED
     code = "UNAUTHORIZED"
     default_message = "Authentication is required."
+
+
+class Forbidden(StageError):
+    """Known, but not allowed: the error says who can allow it, and how."""
+
+    status_code = HTTPStatus.FORBIDDEN
+    code = "FORBIDDEN"
+    default_message = "Not allowed."

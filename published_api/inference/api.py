@@ -1,4 +1,5 @@
-"""REST: POST /api/v1/inference/{chat,embed,images}, GET /api/v1/inference/usage, scoped by X-Stage-Session.
+"""REST: POST /api/v1/inference/{chat,embed,images}, GET /api/v1/inference/usage, scoped by X-Stage-Session;
+GET/PUT/DELETE /api/v1/inference/previews/<sessionId>, whether that session's preview may call inference.
 
 The session must be the caller's own (another owner's, or an unknown one, is 404); usage is recorded against it.
 """
@@ -12,6 +13,8 @@ from core.errors import ValidationFailed
 from core.ids import PUBLIC_ID_PATTERN
 from published_api.inference import calls
 from published_api.inference import serializers as s
+from published_api.inference.models import PreviewAllowance
+from published_api.inference.previews import preview_allowance_set
 from published_api.inference.services import Who
 from stage import selectors
 
@@ -84,3 +87,42 @@ class UsageView(InferenceView):
     )
     def get(self, request):
         return Response(calls.usage(self.who(), request.query_params.dict()))
+
+
+class PreviewAllowanceView(APIView):
+    """Whether a session's preview may call inference (the browser `@stage/inference`), within a token budget."""
+
+    http_method_names = ["get", "put", "delete", "options"]
+
+    def _answer(self, session):
+        allowance = PreviewAllowance.objects.filter(session=session).first()
+        tokens = allowance.tokens_per_hour if allowance else 0
+        return Response(
+            s.PreviewAllowanceOutput.of(
+                {"session_id": session.public_id, "allowed": allowance is not None, "tokens_per_hour": tokens}
+            )
+        )
+
+    def _session(self, session_id):
+        return selectors.session_get(public_id=session_id, owner=self.request.user)
+
+    @extend_schema(responses=s.PreviewAllowanceOutput, summary="Whether this session's preview may call inference")
+    def get(self, request, session_id):
+        return self._answer(self._session(session_id))
+
+    @extend_schema(
+        request=s.PreviewAllowanceInput,
+        responses=s.PreviewAllowanceOutput,
+        summary="Allow this session's preview to call inference, within tokens per hour (0: no longer)",
+    )
+    def put(self, request, session_id):
+        session = self._session(session_id)
+        data = s.checked(s.PreviewAllowanceInput, request.data)
+        preview_allowance_set(session=session, tokens_per_hour=data["tokensPerHour"])
+        return self._answer(session)
+
+    @extend_schema(responses=s.PreviewAllowanceOutput, summary="Take back this session's preview's leave")
+    def delete(self, request, session_id):
+        session = self._session(session_id)
+        preview_allowance_set(session=session, tokens_per_hour=0)
+        return self._answer(session)

@@ -9,5 +9,11 @@ class InferenceConfig(AppConfig):
     def ready(self):
         from published_api import bridge
         from published_api.inference.bridge_ops import OPERATIONS
+        from published_api.inference.previews import OPERATIONS as PREVIEW_OPERATIONS
+        from published_api.inference.previews import preview_operation
+        from stage.services.preview_operations import register_preview_operation
 
         bridge.OPERATIONS.update(OPERATIONS)
+        # a session's preview: the browser @stage/inference, where the owner allowed it
+        for name, (call, params) in PREVIEW_OPERATIONS.items():
+            register_preview_operation(name, preview_operation(call), params=params)

@@ -58,3 +58,16 @@ class Usage(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.provider}/{self.model} ({self.status})"
+
+
+class PreviewAllowance(models.Model):
+    """The owner's leave for a session's preview to call inference (the browser `@stage/inference`), on the owner's
+    providers, within a token budget per hour. A preview is open to whoever holds the session id, so without this
+    row it may not spend anything."""
+
+    session = models.OneToOneField("stage.Session", on_delete=models.CASCADE, related_name="preview_inference")
+    tokens_per_hour = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.session}: {self.tokens_per_hour} tokens/hour"

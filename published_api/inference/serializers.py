@@ -154,3 +154,13 @@ class UsageByModelOutput(UsageTotalsOutput):
 class UsageOutput(Output):
     totals = UsageTotalsOutput()
     byModel = UsageByModelOutput(many=True, source="by_model")
+
+
+class PreviewAllowanceInput(StrictSerializer):
+    tokensPerHour = StrictIntegerField(min_value=0, max_value=100_000_000, help_text="0 takes the leave back.")
+
+
+class PreviewAllowanceOutput(Output):
+    sessionId = serializers.CharField(source="session_id")
+    allowed = serializers.BooleanField()
+    tokensPerHour = serializers.IntegerField(source="tokens_per_hour")

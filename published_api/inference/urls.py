@@ -7,4 +7,5 @@ urlpatterns = [
     path("embed", api.EmbedView.as_view()),
     path("images", api.ImagesView.as_view()),
     path("usage", api.UsageView.as_view()),
+    path("previews/<str:session_id>", api.PreviewAllowanceView.as_view()),
 ]

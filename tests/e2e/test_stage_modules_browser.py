@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from stage.models import SessionValue
 from tests.support.convex import convex_client_for, value
+from tests.support.openai_server import OpenAIServer, use_as_default_provider
 from tests.support.renders import trigger
 from tests.support.rest import api_publish, new_session
 from workflows.models import LedgerEvent, PulseEvent
@@ -133,11 +134,36 @@ def test_the_platform_modules_in_a_published_sessions_preview(api, capture, page
     expect(frame.locator("#pulse")).to_have_text("sent")
     expect(frame.locator("#ledger")).to_have_text("1")
     expect(frame.locator("#google")).to_contain_text("Google sign-in is not configured")
-    expect(frame.locator("#inference")).to_contain_text("not allowed from a browser preview")
+    expect(frame.locator("#inference")).to_contain_text("Inference is not allowed from this session's preview")
     expect(frame.locator("#batched")).to_have_text("2,4,6")
     expect(frame.locator("#fetch")).to_have_text("blocked")  # the preview's policy lets no request out
     assert PulseEvent.objects.get().properties == {"from": "test"}
     assert LedgerEvent.objects.get().resource == "report.csv"
+
+
+ASK = """import { useEffect, useState } from "react";
+import { inference } from "@stage/inference";
+export default function Ask() {
+  const [answer, setAnswer] = useState("");
+  useEffect(() => {
+    inference.chat({ messages: [{ role: "user", content: "please sum up the quarter" }] })
+      .then((r) => setAnswer(r.content[0].text), (e) => setAnswer(e.message));
+  }, []);
+  return <p id="answer">{answer}</p>;
+}
+"""
+
+
+def test_inference_answers_in_a_preview_the_owner_allowed(api, capture, page, live_server, settings):
+    with OpenAIServer() as provider:
+        use_as_default_provider(settings, provider)
+        session_id = new_session(api, {"/app/App.tsx": ASK})
+        api.put(f"/api/v1/inference/previews/{session_id}", {"tokensPerHour": 10_000}, format="json")
+
+        _, frame = preview(api, capture, page, live_server, "", session_id)
+
+        expect(frame.locator("#answer")).to_have_text("Summary: sum up the quarter")
+        assert len(provider.requests) == 1
 
 
 def test_a_plain_session_has_no_app_and_says_why_pulse_is_not_recorded(api, capture, page, live_server):

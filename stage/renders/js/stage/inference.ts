@@ -1,13 +1,15 @@
-// @stage/inference in the browser: refused. A preview is open to whoever holds the session id, so it may not spend
-// the owner's providers; the app's backend may (@stage/inference there, on the owner's keys and quotas).
-const NOT_ALLOWED =
-  "@stage/inference is not allowed from a browser preview on this platform: a preview is open to anyone " +
-  "holding its link, and inference spends the owner's providers. Call it from the app's backend " +
-  "(`import { inference } from \"@stage/inference\"` in /app/src/app.ts).";
+// @stage/inference in the browser: chat, embed, image and usage on the owner's providers, through the page around
+// the frame, only where the owner has allowed inference from this session's preview (within a token budget per
+// hour); otherwise every call is refused with a message saying how the owner can allow it.
+import { call } from "./bridge";
 
-function refuse(): Promise<never> {
-  return Promise.reject(new Error(NOT_ALLOWED));
-}
+type Params = Record<string, unknown>;
 
-export const inference = { chat: refuse, embed: refuse, image: refuse, usage: refuse };
+export const inference = {
+  chat: (params: Params) => call("inference.chat", params),
+  embed: (params: Params) => call("inference.embed", params),
+  image: (params: Params) => call("inference.image", params),
+  usage: (params: Params = {}) => call("inference.usage", params),
+};
+
 export default inference;
