@@ -6,6 +6,10 @@ from stage.renders import esbuild
 from stage.renders.esbuild import BuildFailed, build_bundle
 
 ENTRY = "/app/App.tsx"
+AVAILABLE = (
+    "react, react-dom, react-dom/client, lodash, lodash/*, papaparse, recharts, lucide-react, react-hook-form, clsx, "
+    "tailwind-merge, class-variance-authority, @/components/ui/*, @/lib/utils, @stage/*"
+)
 
 
 def app(body: str, **files: str) -> dict[str, str]:
@@ -123,7 +127,7 @@ def test_a_bare_import_outside_the_allowed_list_names_the_import_and_the_importi
             "file": "/app/Chart.tsx",
             "line": 1,
             "column": 19,
-            "message": 'Import "axios" is not available in Stage (imported by /app/Chart.tsx)',
+            "message": 'Import "axios" is not available in Stage (imported by /app/Chart.tsx); available: ' + AVAILABLE,
             "lineText": "import axios from 'axios';",
         }
     ]

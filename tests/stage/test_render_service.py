@@ -38,7 +38,9 @@ def test_a_render_that_does_not_build_fails_with_located_errors(api, capture):
     state = render_state(api, session_id)
     assert state["status"] == "failed"
     assert state["renderedAt"] is None and state["buildMs"] is None
-    message = 'Import "axios" is not available in Stage (imported by /app/App.tsx)'
+    message = 'Import "axios" is not available in Stage (imported by /app/App.tsx); available: react, react-dom, '
+    message += "react-dom/client, lodash, lodash/*, papaparse, recharts, lucide-react, react-hook-form, clsx, "
+    message += "tailwind-merge, class-variance-authority, @/components/ui/*, @/lib/utils, @stage/*"
     code = "import axios from 'axios';"
     assert state["error"] == f"/app/App.tsx:1:19: {message}\n    1 | {code}\n      | {' ' * 18}^"
     location = {"file": "/app/App.tsx", "line": 1, "column": 19, "message": message, "lineText": code}

@@ -194,7 +194,8 @@ function vfsPlugin({ entry, files, allowed, exports = {} }, platformUsed) {
           const result = await build.resolve(clean, { kind: args.kind, resolveDir: ROOT });
           if (result.errors.length === 0) return { path: result.path, sideEffects: result.sideEffects };
         }
-        return { errors: [{ text: `Import "${clean}" is not available in Stage (imported by ${args.importer})` }] };
+        const available = `${allowed.filter((spec) => !spec.includes("jsx-")).join(", ")}, @/components/ui/*, @/lib/utils, @stage/*`;
+        return { errors: [{ text: `Import "${clean}" is not available in Stage (imported by ${args.importer}); available: ${available}` }] };
       };
       build.onResolve({ filter: /.*/, namespace: VFS }, resolveFromUser);
       build.onResolve({ filter: /.*/, namespace: ENTRY_NS }, resolveFromUser);
