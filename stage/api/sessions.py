@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.envelope import error_response
 from core.api.pagination import NewestFirstPagination, page_of
 from core.api.serializers import validated
 from core.errors import ValidationFailed
@@ -14,7 +15,7 @@ from stage.models import Session
 from stage.renders.services import render_trigger
 from stage.services.files import file_write, files_push
 from stage.services.scopes import google_scopes_set
-from stage.services.sessions import session_create, session_touch
+from stage.services.sessions import session_create, session_delete, session_touch
 from stage.services.snapshots import snapshot_create, snapshot_restore
 
 
@@ -68,13 +69,34 @@ class SessionListCreateView(APIView):
         return paginator.get_paginated_response(presenters.SessionOutput.many(page))
 
 
+class SessionDetailView(SessionScopedView):
+    @extend_schema(responses=presenters.SessionDetailOutput, summary="The session, its render state and counts")
+    def get(self, request, session_id):
+        return Response(presenters.session_detail(self.session()))
+
+    @extend_schema(
+        responses={200: presenters.DeletedOutput, 409: error_response("An app is published from it (CONFLICT).")},
+        summary="Delete the session: its files, snapshots, renders, live state and unshared artifacts",
+    )
+    def delete(self, request, session_id):
+        session = self.session()
+        public_id = session.public_id
+        session_delete(session=session)
+        return Response(presenters.DeletedOutput.of({"id": public_id, "deleted": True}))
+
+
 class SessionPushView(SessionScopedView):
-    @extend_schema(request=s.PushInput, responses=presenters.CountOutput, summary="Write many files in one transaction")
+    @extend_schema(
+        request=s.PushInput, responses=presenters.PushedOutput, summary="Write many files in one transaction"
+    )
     def post(self, request, session_id):
         session = self.session()
         data = validated(s.PushInput, request.data)
-        versions = files_push(session=session, files=s.push_files_from(data["files"]))
-        return Response(presenters.CountOutput.of({"count": len(versions)}))
+        pushed = files_push(session=session, files=s.push_files_from(data["files"]))
+        changed, unchanged = len(pushed.written), len(pushed.unchanged)
+        return Response(
+            presenters.PushedOutput.of({"count": changed + unchanged, "changed": changed, "unchanged": unchanged})
+        )
 
 
 class SessionFilesView(SessionScopedView):
@@ -136,6 +158,13 @@ class SessionSnapshotsView(SessionScopedView):
         return Response(presenters.snapshots_with_counts(self.session()))
 
 
+class SnapshotDetailView(SessionScopedView):
+    @extend_schema(responses=presenters.SnapshotDetailOutput, summary="A snapshot and the file versions it holds")
+    def get(self, request, session_id, snapshot_id):
+        snapshot = selectors.snapshot_get(session=self.session(), public_id=snapshot_id)
+        return Response(presenters.snapshot_detail(snapshot))
+
+
 class SnapshotRestoreView(SessionScopedView):
     @extend_schema(
         request=None, responses=presenters.RestoredOutput, summary="Write a snapshot's files back as new versions"
@@ -146,6 +175,12 @@ class SnapshotRestoreView(SessionScopedView):
 
 
 class SessionRenderView(SessionScopedView):
+    @extend_schema(
+        responses=presenters.RenderStateOutput(allow_null=True), summary="The latest render's state (null: none yet)"
+    )
+    def get(self, request, session_id):
+        return Response(presenters.RenderStateOutput.of(selectors.render_latest(session=self.session())))
+
     @extend_schema(request=s.RenderInput, responses=presenters.RenderTriggeredOutput, summary="Trigger a render")
     def post(self, request, session_id):
         session = self.session()

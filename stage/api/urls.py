@@ -5,11 +5,13 @@ from stage.api import sessions as views
 
 urlpatterns = [
     path("sessions", views.SessionListCreateView.as_view()),
+    path("sessions/<id:session_id>", views.SessionDetailView.as_view()),
     path("sessions/<id:session_id>/push", views.SessionPushView.as_view()),
     path("sessions/<id:session_id>/files", views.SessionFilesView.as_view()),
     path("sessions/<id:session_id>/files/<path:path>", views.SessionFileView.as_view()),
     path("sessions/<id:session_id>/history", views.SessionHistoryView.as_view()),
     path("sessions/<id:session_id>/snapshots", views.SessionSnapshotsView.as_view()),
+    path("sessions/<id:session_id>/snapshots/<id:snapshot_id>", views.SnapshotDetailView.as_view()),
     path("sessions/<id:session_id>/snapshots/<id:snapshot_id>/restore", views.SnapshotRestoreView.as_view()),
     path("sessions/<id:session_id>/render", views.SessionRenderView.as_view()),
     path("sessions/<id:session_id>/status", views.SessionStatusView.as_view()),

@@ -9,6 +9,7 @@ class FileVersion(models.Model):
     version = models.PositiveIntegerField()
     content = models.TextField()
     size = models.PositiveIntegerField(help_text="Bytes of the UTF-8 content.")
+    sha256 = models.CharField(max_length=64, help_text="Of the UTF-8 content: a push of the same content is no change.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

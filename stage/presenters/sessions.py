@@ -23,6 +23,13 @@ class CountOutput(Output):
     count = serializers.IntegerField()
 
 
+class PushedOutput(CountOutput):
+    """`count` files pushed: `changed` got a new version, `unchanged` already had that content (no new version)."""
+
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
 class FileWrittenOutput(Output):
     path = serializers.CharField()
     version = serializers.IntegerField()
@@ -83,6 +90,21 @@ class SnapshotOutput(Output):
     fileCount = serializers.IntegerField(source="file_count")
 
 
+class SnapshotFileOutput(Output):
+    path = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+
+
+class SnapshotDetailOutput(SnapshotOutput):
+    files = SnapshotFileOutput(many=True, source="file_list")
+
+
+class DeletedOutput(Output):
+    id = serializers.CharField()
+    deleted = serializers.BooleanField()
+
+
 class RestoredOutput(Output):
     restored = serializers.IntegerField()
 
@@ -131,3 +153,9 @@ def snapshots_with_counts(session: Session) -> list[dict]:
 
 def snapshot_summary(snapshot: Snapshot) -> dict:
     return SnapshotOutput.of(Snapshot.objects.annotate(file_count=Count("files")).get(pk=snapshot.pk))
+
+
+def snapshot_detail(snapshot: Snapshot) -> dict:
+    snapshot = Snapshot.objects.annotate(file_count=Count("files")).get(pk=snapshot.pk)
+    snapshot.file_list = list(snapshot.files.order_by("path").values("path", "version", "size"))
+    return SnapshotDetailOutput.of(snapshot)

@@ -15,8 +15,9 @@ from django.db.models import Exists, F, Max, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from stage.models import AppVersion, Render, RenderArtifact, SharedLibrary
+from stage.models import Render, RenderArtifact, SharedLibrary
 from stage.renders.build import UNFINISHED
+from stage.renders.selectors import artifact_unused
 from stage.renders.shared import builder_fingerprint
 
 ARTIFACT_GRACE = timedelta(minutes=10)
@@ -54,9 +55,7 @@ def _delete_in_batches(model, pks: list[int]) -> int:
 
 def _prune_artifacts() -> int:
     cutoff = timezone.now() - ARTIFACT_GRACE
-    rendered = Exists(Render.objects.filter(artifact=OuterRef("pk")))
-    versioned = Exists(AppVersion.objects.filter(ui_artifact=OuterRef("pk")))  # an app version's UI, kept forever
-    unused = ~rendered & ~versioned
+    unused = artifact_unused()
     deleted = 0
     while True:
         with transaction.atomic():

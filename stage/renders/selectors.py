@@ -1,7 +1,7 @@
 """Reads for the public preview (a session by its unguessable id, its newest render and newest ready render), and
 the builds whose task must be sent again."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from stage.models import AppVersion, Render, Session
 
@@ -39,3 +39,10 @@ def stuck_ui_builds(queued_before, building_before):
         Q(ui_status=AppVersion.UiStatus.QUEUED, created_at__lt=queued_before)
         | Q(ui_status=AppVersion.UiStatus.BUILDING, created_at__lt=building_before)
     )
+
+
+def artifact_unused():
+    """The condition on RenderArtifact rows that no render and no app version points at."""
+    rendered = Exists(Render.objects.filter(artifact=OuterRef("pk")))
+    versioned = Exists(AppVersion.objects.filter(ui_artifact=OuterRef("pk")))  # an app version's UI, kept forever
+    return ~rendered & ~versioned

@@ -1,4 +1,6 @@
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -70,18 +72,41 @@ def _validated(files: Iterable[tuple[object, object]]) -> list[tuple[str, str, i
     return checked
 
 
-def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> list[FileVersion]:
-    """Write many files as one transaction: every file gets its next version, or nothing is written."""
+@dataclass(frozen=True)
+class Pushed:
+    """What a push did: the versions it wrote, and the files it was given with the content they already had."""
+
+    written: list[FileVersion]
+    unchanged: list[str]
+
+
+def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> Pushed:
+    """Write many files as one transaction: every file whose content differs from its latest version gets its
+    next version (a file pushed again as it is gets none), or nothing is written."""
     checked = _validated(files)
     if not checked:
-        return []
+        return Pushed(written=[], unchanged=[])
     with transaction.atomic():
         session_lock(session=session)
         paths = [path for path, _, _ in checked]
-        latest = dict(CurrentFile.objects.filter(session=session, path__in=paths).values_list("path", "version"))
+        current = CurrentFile.objects.filter(session=session, path__in=paths)
+        latest = {
+            path: (version, digest)
+            for path, version, digest in current.values_list("path", "version", "file_version__sha256")
+        }
+        digests = {path: hashlib.sha256(content.encode()).hexdigest() for path, content, _ in checked}
+        unchanged = [path for path in paths if path in latest and latest[path][1] == digests[path]]
+        changed = [(path, content, size) for path, content, size in checked if path not in unchanged]
         versions = FileVersion.objects.bulk_create(
-            FileVersion(session=session, path=path, version=latest.get(path, 0) + 1, content=content, size=size)
-            for path, content, size in checked
+            FileVersion(
+                session=session,
+                path=path,
+                version=latest.get(path, (0, ""))[0] + 1,
+                content=content,
+                size=size,
+                sha256=digests[path],
+            )
+            for path, content, size in changed
         )
         CurrentFile.objects.bulk_create(
             [
@@ -93,9 +118,13 @@ def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> l
             update_fields=["version", "size", "file_version"],
         )
         Session.objects.filter(pk=session.pk).update(last_accessed_at=timezone.now())
-    return versions
+    return Pushed(written=versions, unchanged=unchanged)
 
 
 def file_write(*, session: Session, path: str, content: str) -> FileVersion:
-    (version,) = files_push(session=session, files=[(path, content)])
-    return version
+    """Write one file: its next version, or its latest when the content is the same."""
+    pushed = files_push(session=session, files=[(path, content)])
+    if pushed.written:
+        return pushed.written[0]
+    current = CurrentFile.objects.select_related("file_version").get(session=session, path=pushed.unchanged[0])
+    return current.file_version

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ValidationFailed
-from stage.models import Session
+from core.errors import Conflict, ValidationFailed
+from stage.models import App, Render, RenderArtifact, Session
+from stage.renders.selectors import artifact_unused
 
 
 def session_create(*, owner, name: str | None = None) -> Session:
@@ -31,3 +32,21 @@ def session_lock(*, session: Session) -> Session:
     """Take the session row's lock for the rest of the current transaction and return the fresh row."""
     assert transaction.get_connection().in_atomic_block, "session_lock needs a transaction"
     return Session.objects.select_for_update().get(pk=session.pk)
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    """Delete the session with its files, snapshots, renders, live state and the artifacts nothing else uses.
+    Conflict while an app is published from it (its versions are the session's files)."""
+    session = session_lock(session=session)
+    app = App.objects.filter(session=session).values_list("sid", flat=True).first()
+    if app is not None:
+        raise Conflict(f"App {app} is published from this session; a session an app was published from is kept.")
+    rendered = Render.objects.filter(session=session, artifact__isnull=False)
+    artifacts = set(rendered.values_list("artifact_id", flat=True))
+    session.delete()
+    # Artifacts are shared by content: only those no other render or app version uses go with it, and none a build
+    # is reusing this moment (it holds the row's lock until its render points at it: stage/renders/retention.py).
+    unused = artifact_unused()
+    free = RenderArtifact.objects.filter(unused, pk__in=artifacts).select_for_update(skip_locked=True)
+    RenderArtifact.objects.filter(unused, pk__in=list(free.values_list("pk", flat=True))).delete()

@@ -1,7 +1,8 @@
 import pytest
 
-from stage.models import FileVersion, Session
-from tests.support.rest import data, error, new_session, push
+from stage.models import FileVersion, Render, RenderArtifact, Session, Snapshot
+from tests.support.renders import trigger
+from tests.support.rest import api_publish, data, error, new_session, push
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +46,36 @@ def test_list_is_newest_first_paginated_and_only_mine(api, other_api):
 
 def test_push_accepts_the_spec_form_and_the_sdk_form(api):
     session_id = new_session(api)
-    assert data(push(api, session_id, {"/app/App.tsx": "a", "/app/x.ts": "b"})) == {"count": 2}
+    assert data(push(api, session_id, {"/app/App.tsx": "a", "/app/x.ts": "b"})) == {
+        "count": 2,
+        "changed": 2,
+        "unchanged": 0,
+    }
     sdk_form = [{"path": "/app/App.tsx", "content": "a2"}, {"path": "/app/y.ts", "content": "c"}]
-    assert data(push(api, session_id, sdk_form)) == {"count": 2}
+    assert data(push(api, session_id, sdk_form)) == {"count": 2, "changed": 2, "unchanged": 0}
     files = data(api.get(f"/api/v1/stage/sessions/{session_id}/files"))
     assert files == [
         {"path": "/app/App.tsx", "version": 2, "size": 2},
         {"path": "/app/x.ts", "version": 1, "size": 1},
         {"path": "/app/y.ts", "version": 1, "size": 1},
     ]
+
+
+def test_pushing_files_again_as_they_are_makes_no_new_versions(api, django_capture_on_commit_callbacks):
+    session_id = new_session(api)
+    files = {"/app/App.tsx": "export default () => <p>hi</p>;", "/app/x.ts": "export const x = 1;"}
+    data(push(api, session_id, files))
+
+    again = data(push(api, session_id, {**files, "/app/x.ts": "export const x = 2;", "/app/new.ts": "new"}))
+
+    assert again == {"count": 3, "changed": 2, "unchanged": 1}
+    versions = {f["path"]: f["version"] for f in data(api.get(f"/api/v1/stage/sessions/{session_id}/files"))}
+    assert versions == {"/app/App.tsx": 1, "/app/x.ts": 2, "/app/new.ts": 1}
+    history = data(api.get(f"/api/v1/stage/sessions/{session_id}/history", {"path": "/app/App.tsx"}))
+    assert [v["version"] for v in history] == [1]
+    written = data(api.put(f"/api/v1/stage/sessions/{session_id}/files/app/App.tsx", {"content": files["/app/App.tsx"]},
+                           format="json"))  # fmt: skip
+    assert written["version"] == 1  # the same content through PUT: no new version either
 
 
 def test_push_normalises_paths_and_counts_utf8_bytes(api):
@@ -229,3 +251,60 @@ def test_deeply_nested_json_is_400_not_500(api):
     body = "[" * 100_000 + "]" * 100_000
     response = api.generic("POST", "/api/v1/stage/sessions", body, content_type="application/json")
     assert "nested too deeply" in error(response, 400, "VALIDATION_ERROR")["message"]
+
+
+def test_a_session_reads_whole_with_its_render_state_and_counts(api, django_capture_on_commit_callbacks):
+    session_id = new_session(api, {"/app/App.tsx": "export default () => <p>hi</p>;", "/app/x.ts": "1"})
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/render")) is None
+    trigger(api, session_id, django_capture_on_commit_callbacks)
+
+    detail = data(api.get(f"/api/v1/stage/sessions/{session_id}"))
+
+    assert detail["id"] == session_id and detail["render"]["status"] == "ready"
+    assert detail["counts"] == {"files": 2, "snapshots": 0, "renders": 1, "messages": 0, "kvKeys": 0}
+    render = data(api.get(f"/api/v1/stage/sessions/{session_id}/render"))
+    assert render == detail["render"] and render["version"] == 1 and render["buildMs"] >= 0
+
+
+def test_deleting_a_session_takes_everything_it_held(api, django_capture_on_commit_callbacks):
+    session_id = new_session(api, {"/app/App.tsx": "export default () => <p>only here</p>;"})
+    trigger(api, session_id, django_capture_on_commit_callbacks)
+    api.post(f"/api/v1/stage/sessions/{session_id}/snapshots", {}, format="json")
+    artifact = Render.objects.get(session__public_id=session_id).artifact_id
+
+    answer = api.delete(f"/api/v1/stage/sessions/{session_id}")
+
+    assert data(answer) == {"id": session_id, "deleted": True}
+    assert api.get(f"/api/v1/stage/sessions/{session_id}").status_code == 404
+    assert not FileVersion.objects.exists() and not Snapshot.objects.exists() and not Render.objects.exists()
+    assert not RenderArtifact.objects.filter(pk=artifact).exists()
+
+
+def test_an_artifact_another_session_shares_outlives_a_deleted_session(api, django_capture_on_commit_callbacks):
+    files = {"/app/App.tsx": "export default () => <p>shared</p>;"}
+    first, second = new_session(api, files), new_session(api, files)
+    trigger(api, first, django_capture_on_commit_callbacks)
+    trigger(api, second, django_capture_on_commit_callbacks)
+
+    api.delete(f"/api/v1/stage/sessions/{first}")
+
+    assert Render.objects.get(session__public_id=second).artifact is not None
+    assert RenderArtifact.objects.count() == 1
+
+
+def test_a_session_an_app_is_published_from_is_kept(api):
+    app = api_publish(api)
+    session_id = data(api.get(f"/api/v1/stage/apps/{app['sid']}"))["sessionId"]
+
+    error(api.delete(f"/api/v1/stage/sessions/{session_id}"), 409, "CONFLICT")
+
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}"))["counts"]["files"] > 0
+
+
+def test_another_owners_session_cannot_be_read_or_deleted(api, other_api):
+    session_id = new_session(api, {"/app/App.tsx": "x"})
+
+    for call in (other_api.get, other_api.delete):
+        error(call(f"/api/v1/stage/sessions/{session_id}"), 404, "NOT_FOUND")
+    error(other_api.get(f"/api/v1/stage/sessions/{session_id}/render"), 404, "NOT_FOUND")
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}"))["counts"]["files"] == 1

@@ -21,11 +21,18 @@ def test_snapshot_references_versions_and_restore_writes_new_ones(api):
     assert data(restored) == {"restored": 2}
     files = {f["path"]: f for f in data(api.get(f"/api/v1/stage/sessions/{session_id}/files?content=1"))}
     assert (files["/app/App.tsx"]["content"], files["/app/App.tsx"]["version"]) == ("v1", 3)
-    assert (files["/app/util.ts"]["content"], files["/app/util.ts"]["version"]) == ("u1", 2)
+    # unchanged since the snapshot: it already holds the snapshot's content, so no new version
+    assert (files["/app/util.ts"]["content"], files["/app/util.ts"]["version"]) == ("u1", 1)
     assert files["/app/new.ts"]["content"] == "n", "files added after the snapshot are kept"
 
     listed = data(api.get(f"/api/v1/stage/sessions/{session_id}/snapshots"))
     assert [(s["id"], s["name"], s["fileCount"]) for s in listed] == [(snapshot["id"], "before-refactor", 2)]
+    detail = data(api.get(f"/api/v1/stage/sessions/{session_id}/snapshots/{snapshot['id']}"))
+    assert detail["name"] == "before-refactor" and detail["fileCount"] == 2
+    assert detail["files"] == [
+        {"path": "/app/App.tsx", "version": 1, "size": 2},
+        {"path": "/app/util.ts", "version": 1, "size": 2},
+    ]
 
 
 def test_restoring_an_unknown_snapshot_is_404(api):
@@ -33,10 +40,12 @@ def test_restoring_an_unknown_snapshot_is_404(api):
     error(api.post(f"/api/v1/stage/sessions/{session_id}/snapshots/snap_nope/restore"), 404, "NOT_FOUND")
 
 
-def test_a_snapshot_of_another_session_is_404(api):
+def test_a_snapshot_of_another_session_is_404(api, other_api):
     first, second = new_session(api), new_session(api)
     snapshot = data(api.post(f"/api/v1/stage/sessions/{first}/snapshots", {}, format="json"))
     error(api.post(f"/api/v1/stage/sessions/{second}/snapshots/{snapshot['id']}/restore"), 404, "NOT_FOUND")
+    error(api.get(f"/api/v1/stage/sessions/{second}/snapshots/{snapshot['id']}"), 404, "NOT_FOUND")
+    error(other_api.get(f"/api/v1/stage/sessions/{first}/snapshots/{snapshot['id']}"), 404, "NOT_FOUND")
 
 
 def test_google_scopes_round_trip(api):
