@@ -36,7 +36,7 @@ def test_a_preview_may_not_spend_the_owners_providers_until_the_owner_allows_it(
 
     assert status == 403 and body["error"]["code"] == "FORBIDDEN"
     assert f"PUT /api/v1/inference/previews/{session_id}" in body["error"]["message"]
-    assert provider.requests == [] and not Usage.objects.exists()
+    assert provider.requests == [] and not Usage.objects.filter(session_id=session_id).exists()
 
 
 def test_allowed_it_answers_on_the_owners_provider_and_records_the_usage(api, client, provider):
@@ -48,7 +48,7 @@ def test_allowed_it_answers_on_the_owners_provider_and_records_the_usage(api, cl
     status, body = from_preview(client, session_id, CHAT)
 
     assert status == 200 and body["data"]["content"][0]["text"] == "Summary: sum up these numbers"
-    usage = Usage.objects.get()
+    usage = Usage.objects.get(session_id=session_id)
     assert (usage.session_id, usage.kind) == (session_id, "chat")
     assert from_preview(client, session_id, {"op": "inference.usage"})[1]["data"]["totals"]["calls"] == 1
 
@@ -61,7 +61,7 @@ def test_the_budget_stops_the_preview_until_the_hour_moves_on(api, client, provi
     status, body = from_preview(client, session_id, CHAT)
 
     assert status == 429 and "inference tokens" in body["error"]["message"]
-    assert Usage.objects.count() == 1
+    assert Usage.objects.filter(session_id=session_id).count() == 1
 
 
 def test_the_leave_is_the_owners_to_give_and_to_take_back(api, other_api, client, provider):
