@@ -2,7 +2,7 @@
 
 from stage_sdk import models
 from stage_sdk.client import AsyncClient, Client, create_async_client, create_client
-from stage_sdk.errors import StageError
+from stage_sdk.errors import RenderTimeout, StageError
 
-__all__ = ["AsyncClient", "Client", "StageError", "create_async_client", "create_client", "models"]
+__all__ = ["AsyncClient", "Client", "RenderTimeout", "StageError", "create_async_client", "create_client", "models"]
 __version__ = "0.1.0"

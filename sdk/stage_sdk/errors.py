@@ -29,3 +29,11 @@ class StageError(Exception):
         if self.details is not None:
             body["details"] = self.details
         return body
+
+
+class RenderTimeout(StageError):
+    """``wait_for_render`` ran out of time; ``state`` is the render's state when it gave up (or None)."""
+
+    def __init__(self, message: str, state=None):
+        super().__init__("RENDER_TIMEOUT", message)
+        self.state = state

@@ -90,6 +90,8 @@ class Session(Model):
 @dataclass
 class PushResult(Model):
     count: int = 0
+    changed: int = 0  # files that got a new version
+    unchanged: int = 0  # files pushed again as they were: no new version
 
 
 @dataclass
@@ -106,10 +108,54 @@ class SessionTimes(Model):
 
 @dataclass
 class RenderState(Model):
+    """A render's state. ``status``: queued, building, ready or failed; a ready render whose app threw in a browser
+    keeps that runtime error in ``error``. ``error_locations``: [{file, line, column, message, lineText}]."""
+
+    FINISHED: ClassVar[frozenset[str]] = frozenset({"ready", "failed"})
+
     entry: str = ""
     version: int = 0
+    status: str = ""
     error: str | None = None
     rendered_at: int | None = None
+    build_ms: int | None = None
+    error_locations: list | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def state(self) -> str:
+        """What a person would call it: queued, building, ready, failed, or runtime error."""
+        return "runtime error" if self.status == "ready" and self.error else self.status
+
+
+@dataclass
+class SessionCounts(Model):
+    files: int = 0
+    snapshots: int = 0
+    renders: int = 0
+    messages: int = 0
+    kv_keys: int = 0
+
+
+@dataclass
+class SessionDetail(Model):
+    nested = {"render": RenderState, "counts": SessionCounts}
+    id: str = ""
+    name: str = ""
+    created_at: int = 0
+    last_accessed_at: int = 0
+    render: RenderState | None = None
+    counts: SessionCounts | None = None
+    live_revision: int = 0
+
+
+@dataclass
+class Deleted(Model):
+    id: str = ""
+    deleted: bool = False
 
 
 @dataclass

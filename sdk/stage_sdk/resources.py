@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stage_sdk import models as m
-from stage_sdk.errors import StageError
-from stage_sdk.transport import Call, envelope, error_from, file_path, segment
+from stage_sdk.errors import RenderTimeout, StageError
+from stage_sdk.transport import Call, Poll, envelope, error_from, file_path, segment
 
 API = "/api/v1/stage"
 
@@ -90,6 +90,36 @@ class Sessions:
     def render(self, session_id: str, entry: str | None = None) -> m.RenderResult:
         body = {"entry": entry} if entry is not None else {}
         return self._t.call(Call("POST", self._path(session_id, "/render"), body, parse=m.RenderResult.from_json))
+
+    def render_state(self, session_id: str) -> m.RenderState | None:
+        """The latest render's state, or None before the first render."""
+        parse = lambda data: None if data is None else m.RenderState.from_json(data)  # noqa: E731
+        return self._t.call(Call("GET", self._path(session_id, "/render"), parse=parse))
+
+    def wait_for_render(
+        self, session_id: str, version: int | None = None, *, timeout: float = 60.0, interval: float = 0.2
+    ) -> m.RenderState:
+        """Wait until the build of render ``version`` (default: the latest) has finished, ready or failed, and return
+        its state (a newer render supersedes it: then the newer one's). Raises RenderTimeout after ``timeout``
+        seconds (a render stays ``queued`` while no worker runs)."""
+
+        def done(state: m.RenderState | None) -> bool:
+            return state is not None and state.finished and (version is None or state.version >= version)
+
+        def expired(state: m.RenderState | None):
+            where = "no render yet" if state is None else f"render v{state.version} is still {state.status}"
+            raise RenderTimeout(f"{where} after {timeout:g} s (is a Celery worker running?)", state)
+
+        call = Call("GET", self._path(session_id, "/render"), parse=lambda d: d and m.RenderState.from_json(d))
+        return self._t.poll(Poll(call, done=done, timeout=timeout, expired=expired, interval=interval))
+
+    def get(self, session_id: str) -> m.SessionDetail:
+        """The session with its latest render's state and counts."""
+        return self._t.call(Call("GET", self._path(session_id), parse=m.SessionDetail.from_json))
+
+    def delete(self, session_id: str) -> m.Deleted:
+        """Delete the session and everything it holds (CONFLICT while an app is published from it)."""
+        return self._t.call(Call("DELETE", self._path(session_id), parse=m.Deleted.from_json))
 
     def status(self, session_id: str) -> m.SessionStatus:
         return self._t.call(Call("GET", self._path(session_id, "/status"), parse=m.SessionStatus.from_json))

@@ -65,6 +65,18 @@ class Call:
     raw: Callable[[httpx.Response], Any] | None = None  # for answers that are not always enveloped (runs)
 
 
+@dataclass(frozen=True)
+class Poll:
+    """Ask ``call`` again every ``interval`` seconds until ``done(result)``; ``expired(last)`` (raising) when
+    ``timeout`` seconds have passed first."""
+
+    call: Call
+    done: Callable[[Any], bool]
+    timeout: float
+    expired: Callable[[Any], Any]
+    interval: float = 0.2
+
+
 @dataclass
 class Settings:
     gateway_url: str
@@ -177,6 +189,16 @@ class SyncTransport:
             attempt += 1
             time.sleep(delay)
 
+    def poll(self, poll: Poll) -> Any:
+        deadline = time.monotonic() + poll.timeout
+        while True:
+            last = self.call(poll.call)
+            if poll.done(last):
+                return last
+            if time.monotonic() >= deadline:
+                return poll.expired(last)
+            time.sleep(poll.interval)
+
     def close(self) -> None:
         self.http.close()
 
@@ -198,6 +220,16 @@ class AsyncTransport:
                 return result(call, response)
             attempt += 1
             await asyncio.sleep(delay)
+
+    async def poll(self, poll: Poll) -> Any:
+        deadline = time.monotonic() + poll.timeout
+        while True:
+            last = await self.call(poll.call)
+            if poll.done(last):
+                return last
+            if time.monotonic() >= deadline:
+                return poll.expired(last)
+            await asyncio.sleep(poll.interval)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -139,10 +140,43 @@ def test_render_and_human_output_is_short_and_plain_when_not_a_terminal(stage):
     code, out, err = stage("render", "/app/Main.tsx")
 
     assert code == 0
-    assert out == "✓ Rendered /app/Main.tsx (v1)\n"
+    first, second = out.splitlines()
+    assert re.fullmatch(r"✓ Rendered /app/Main\.tsx \(v1, built in \d+ ms\)", first), first
+    assert second.startswith("  Preview: http://") and "/s/" in second
     assert "\x1b[" not in out
     assert err == ""
     assert as_json(stage("render", "--json")[1])["entry"] == "/app/App.tsx"
+
+
+def test_a_failed_build_exits_4_and_says_where_with_the_line(stage, app_dir):
+    stage("new", "-q")
+    (app_dir / "App.tsx").write_text("import axios from 'axios';\nexport default () => <p>{String(axios)}</p>;\n")
+
+    code, out, err = stage("push", str(app_dir))
+
+    assert code == 4
+    assert "✓ Pushed 2 files to /app (2 changed, 0 unchanged)" in out
+    assert "✗ Build failed: /app/App.tsx (v1)" in err
+    assert '/app/App.tsx:1:19: Import "axios" is not available in Stage' in err
+    assert "    1 | import axios from 'axios';" in err
+    code, out, _ = stage("render", "--json")
+    rendered = as_json(out)
+    assert code == 4 and (rendered["success"], rendered["status"]) == (False, "failed")
+    assert rendered["render"]["errorLocations"][0]["line"] == 1
+    code, out, _ = stage("status")
+    assert code == 0 and "Render failed /app/App.tsx v2" in out
+    assert stage("status", "-q")[1] == "failed\n"
+
+
+def test_pushing_again_unchanged_says_so_and_still_renders(stage, app_dir):
+    stage("new", "-q")
+    stage("push", str(app_dir))
+
+    code, out, _ = stage("push", str(app_dir), "--json")
+
+    pushed = as_json(out)
+    assert code == 0 and (pushed["changed"], pushed["unchanged"], pushed["status"]) == (0, 2, "ready")
+    assert pushed["render"]["version"] == 2
 
 
 def test_exit_codes_not_found_error_and_usage(stage, mallory_key, tmp_path):
@@ -275,6 +309,7 @@ def test_new_still_answers_when_the_config_file_cannot_be_written(stage, tmp_pat
 
 def test_the_session_can_come_from_stage_session_and_colours_are_kept_on_a_terminal(stage, stage_url, alice_key):
     session = stage("new", "-q", "--no-save")[1].strip()
+    stage("write", "/app/App.tsx", "-", "-s", session, input=APP_TSX)
 
     code, out, _ = stage("status", "--json", env={"STAGE_SESSION": session})
     coloured = CliRunner().invoke(
@@ -293,3 +328,17 @@ def test_push_batches_by_size_as_well_as_by_count():
     assert [len(batch) for batch in batches(files, size=500, max_bytes=1000)] == [2, 2, 1]
     assert [len(batch) for batch in batches(files, size=3, max_bytes=10**6)] == [3, 2]
     assert [len(batch) for batch in batches({"/big": "x" * 5000}, size=500, max_bytes=1000)] == [1]
+
+
+@pytest.mark.worker
+def test_with_no_worker_the_render_waits_then_exits_5_saying_it_is_still_queued(stage, app_dir):
+    stage("new", "-q")
+
+    code, out, err = stage("push", str(app_dir), "--timeout", "1")
+
+    assert code == 5
+    assert "Render v1 is still queued" in err and "Celery worker" in err
+    assert "Rendered" not in out
+    code, out, _ = stage("render", "--no-wait")
+    assert code == 0 and "Render v2 of /app/App.tsx requested" in out
+    assert "Render queued /app/App.tsx v2" in stage("status")[1]

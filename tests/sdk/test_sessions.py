@@ -4,7 +4,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from stage_sdk import StageError, create_async_client
+from stage_sdk import RenderTimeout, StageError, create_async_client
 from stage_sdk.models import FileContent, SessionStatus
 
 from tests.sdk.conftest import APP_TSX
@@ -186,3 +186,51 @@ def test_url_characters_in_paths_round_trip_as_one_file(client, path):
     assert client.stage.sessions.read_file(session_id, path).content == "content"
     assert [h.path for h in client.stage.sessions.history(session_id, path)] == [path]
     assert [f.path for f in client.stage.sessions.files(session_id)] == [path]
+
+
+def test_wait_for_render_returns_the_finished_state_with_its_real_fields(client):
+    session = client.stage.sessions.create()
+    client.stage.sessions.push_files(session.id, {"/app/App.tsx": APP_TSX})
+    version = client.stage.sessions.render(session.id).version
+
+    done = client.stage.sessions.wait_for_render(session.id, version, timeout=30)
+
+    assert (done.status, done.state, done.version, done.finished) == ("ready", "ready", version, True)
+    assert done.build_ms is not None and done.error is None and done.error_locations is None
+    client.stage.sessions.push_files(session.id, {"/app/App.tsx": "import x from 'nope';\nexport default x;\n"})
+    client.stage.sessions.render(session.id)
+    failed = client.stage.sessions.wait_for_render(session.id, timeout=30)
+    assert failed.status == "failed" and failed.version == version + 1
+    assert failed.error_locations[0]["file"] == "/app/App.tsx" and failed.error_locations[0]["line"] == 1
+    assert failed.error_locations[0]["lineText"] == "import x from 'nope';"
+
+
+def test_wait_for_render_async_and_the_session_detail(stage_url, alice_key):
+    async def scenario():
+        async with create_async_client(gateway_url=stage_url, api_key=alice_key) as client:
+            session = await client.stage.sessions.create()
+            await client.stage.sessions.push_files(session.id, {"/app/App.tsx": APP_TSX})
+            version = (await client.stage.sessions.render(session.id)).version
+            done = await client.stage.sessions.wait_for_render(session.id, version, timeout=30)
+            detail = await client.stage.sessions.get(session.id)
+            deleted = await client.stage.sessions.delete(session.id)
+            return session.id, done, detail, deleted
+
+    session_id, done, detail, deleted = asyncio.run(scenario())
+
+    assert done.status == "ready"
+    assert detail.id == session_id and detail.render.status == "ready" and detail.counts.files == 1
+    assert (deleted.id, deleted.deleted) == (session_id, True)
+
+
+@pytest.mark.worker
+def test_wait_for_render_gives_up_after_its_timeout_while_no_worker_builds(client):
+    session = client.stage.sessions.create()
+    client.stage.sessions.push_files(session.id, {"/app/App.tsx": APP_TSX})
+    client.stage.sessions.render(session.id)
+
+    with pytest.raises(RenderTimeout) as waited:
+        client.stage.sessions.wait_for_render(session.id, timeout=0.5)
+
+    assert waited.value.code == "RENDER_TIMEOUT" and waited.value.state.status == "queued"
+    assert "still queued" in waited.value.message

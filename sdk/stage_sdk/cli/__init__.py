@@ -1,6 +1,7 @@
 """The `stage` command line: sessions, files, renders, snapshots, apps and workflow runs, for people and agents.
 
-Exit codes: 0 ok, 1 error, 2 usage error, 3 not found.
+Exit codes: 0 ok, 1 error, 2 usage error, 3 not found, 4 the render's build failed, 5 the render had not finished
+building when `push` or `render` stopped waiting (--timeout).
 """
 
 import sys

@@ -16,6 +16,7 @@ from stage_sdk.client import Client, create_client
 from stage_sdk.errors import StageError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+EXIT_BUILD_FAILED, EXIT_RENDER_TIMEOUT = 4, 5  # the render's build failed; it had not finished when we stopped waiting
 
 
 @dataclass
@@ -90,6 +91,10 @@ def dim(text: str) -> str:
 
 def bold(text: str) -> str:
     return click.style(text, bold=True)
+
+
+def failure(message: str) -> None:
+    click.echo(f"{click.style('✗', fg='red')} {message}", err=True)
 
 
 def warn(message: str) -> None:

@@ -9,6 +9,7 @@ import click
 
 from stage_sdk.cli import config
 from stage_sdk.cli.output import State, bold, common, dim, read_stdin, success, warn
+from stage_sdk.cli.renders import render_json, say, wait_options, waited
 
 DEFAULT_ENTRY = "/app/App.tsx"
 SKIPPED_DIRS = {"node_modules"}
@@ -131,9 +132,10 @@ def batches(files: dict[str, str], size: int, max_bytes: int):
 @click.option("-e", "--entry", help="Entry to render (default <remote-dir>/App.tsx).")
 @click.option("--no-render", is_flag=True, help="Push without rendering.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Files per request.")
+@wait_options
 @common
-def push(state: State, local_dir, remote_dir, entry, no_render, batch_size):
-    """Push a local file or directory (one request per batch), then render."""
+def push(state: State, local_dir, remote_dir, entry, no_render, batch_size, wait, timeout):
+    """Push a local file or directory (one request per batch), then render and wait for the build."""
     remote_dir = "/" + remote_dir.strip("/")
     files, skipped = collect(local_dir, remote_dir)
     if not files:
@@ -146,40 +148,59 @@ def push(state: State, local_dir, remote_dir, entry, no_render, batch_size):
     stderr = sys.stderr
     show_bar = not (state.json or state.quiet) and len(chunks) > 1 and stderr.isatty()
     bar = click.progressbar(length=len(files), label="Pushing", file=stderr) if show_bar else nullcontext()
+    changed = unchanged = 0
     with bar:
         for chunk in chunks:
-            sessions.push_files(session, chunk)
+            pushed = sessions.push_files(session, chunk)
+            changed, unchanged = changed + pushed.changed, unchanged + pushed.unchanged
             if show_bar:
                 bar.update(len(chunk))
-    version = None
+    version, render, code = None, None, 0
+    entry = entry or f"{remote_dir.rstrip('/')}/App.tsx"
     if not no_render:
-        version = sessions.render(session, entry or f"{remote_dir.rstrip('/')}/App.tsx").version
+        version = sessions.render(session, entry).version
+        render, code = waited(state, session, version, wait=wait, timeout=timeout)
     paths = list(files)
 
     def human():
-        success(f"Pushed {len(paths)} file{'' if len(paths) == 1 else 's'} to {remote_dir}")
+        counts = f"{changed} changed, {unchanged} unchanged"
+        success(f"Pushed {len(paths)} file{'' if len(paths) == 1 else 's'} to {remote_dir} {dim(f'({counts})')}")
         for path in paths[:50]:
             click.echo(f"{click.style('●', fg='green')} {dim(path)}")
         if len(paths) > 50:
             click.echo(dim(f"  … and {len(paths) - 50} more"))
         if version is not None:
-            success(f"Rendered {dim(f'(v{version})')}")
+            say(render, version, entry, code, f"{state.base_url()}/s/{session}")
 
-    data = {"success": True, "files": paths, "count": len(paths), "version": version, "session": session}
-    state.emit({**data, "requests": len(chunks), "skipped": skipped}, human=human)
+    data = {"success": code == 0, "files": paths, "count": len(paths), "version": version, "session": session}
+    extra = {"changed": changed, "unchanged": unchanged, "requests": len(chunks), "skipped": skipped}
+    state.emit({**data, **extra, **render_json(render)}, human=human)
+    if code:
+        click.get_current_context().exit(code)
 
 
 @click.command()
 @click.argument("entry", default=DEFAULT_ENTRY, required=False)
+@wait_options
 @common
-def render(state: State, entry):
-    """Render ENTRY (default /app/App.tsx)."""
+def render(state: State, entry, wait, timeout):
+    """Render ENTRY (default /app/App.tsx) and wait for the build; exit 4 when it fails."""
     session = state.session_id()
     result = state.client().stage.sessions.render(session, entry)
+    render_state, code = waited(state, session, result.version, wait=wait, timeout=timeout)
     state.emit(
-        {"success": True, "entry": result.entry, "version": result.version, "session": session},
-        human=lambda: success(f"Rendered {result.entry} {dim(f'(v{result.version})')}"),
+        {
+            "success": code == 0,
+            "entry": result.entry,
+            "version": result.version,
+            "session": session,
+            **render_json(render_state),
+        },
+        human=lambda: say(render_state, result.version, result.entry, code, f"{state.base_url()}/s/{session}"),
+        quiet=lambda: click.echo(render_state.status if render_state else "requested"),
     )
+    if code:
+        click.get_current_context().exit(code)
 
 
 @click.command()
@@ -195,8 +216,10 @@ def status(state: State):
         if render_state is None:
             click.echo(f"{bold('Render')} {dim('not rendered yet')}")
         else:
-            label = click.style("error", fg="red") if render_state.error else click.style("ok", fg="green")
-            click.echo(f"{bold('Render')} {label} {render_state.entry} v{render_state.version}")
+            colour = {"ready": "green", "failed": "red", "runtime error": "red"}.get(render_state.state, "yellow")
+            took = f" built in {render_state.build_ms} ms" if render_state.build_ms is not None else ""
+            label = click.style(render_state.state, fg=colour)
+            click.echo(f"{bold('Render')} {label} {render_state.entry} v{render_state.version}{dim(took)}")
             if render_state.error:
                 click.echo(render_state.error)
         click.echo(f"{bold('Files')} ({len(result.files)})")
@@ -206,7 +229,7 @@ def status(state: State):
     state.emit(
         {"sessionId": session, **result.to_json()},
         human=human,
-        quiet=lambda: click.echo(render_state.error if render_state and render_state.error else "ok"),
+        quiet=lambda: click.echo(render_state.state if render_state else "none"),
     )
 
 
