@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import StrictCharField, StrictSerializer
+from core.api.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from stage import presenters, selectors
 from stage.convex.registry import convex_function
 from stage.renders.services import render_report_error, render_trigger
@@ -36,7 +36,7 @@ class WriteFileArgs(PathArgs):
 
 
 class ReadFileAtVersionArgs(PathArgs):
-    version = serializers.IntegerField(min_value=1)
+    version = StrictIntegerField(min_value=1)
 
 
 class TriggerRenderArgs(SessionArgs):
@@ -57,7 +57,7 @@ class SetGoogleScopesArgs(SessionArgs):
 
 class ReportErrorArgs(SessionArgs):
     error = StrictCharField(max_length=20_000)
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    version = StrictIntegerField(required=False, allow_null=True, min_value=1)
 
 
 @convex_function("stage:createSession", "mutation", CreateSessionArgs)

@@ -202,6 +202,8 @@ def test_exit_codes_not_found_error_and_usage(stage, mallory_key, tmp_path):
     code, _, err = stage("write", "/app/../../etc/passwd", "-", input="x")
     assert code == 1
     assert "VALIDATION" in err or "path" in err.lower()
+    code, _, err = stage("write", "/app/invoice\u202egnp.ts", "-", input="x")
+    assert code == 1 and "Unicode control or format characters" in err
 
     assert stage("status", env={"STAGE_CONFIG": str(tmp_path / "empty.json")})[0] == 2
     assert stage("push", str(tmp_path / "does-not-exist"))[0] == 2

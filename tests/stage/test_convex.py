@@ -149,3 +149,16 @@ def test_malformed_calls_are_a_real_400(cli, body):
     response = cli.generic("POST", "/api/query", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "VALIDATION_ERROR" and response.json()["message"]
+
+
+@pytest.mark.parametrize("version", ["2", 1.0, 2.5, True, 0])
+def test_versions_are_strict_integers_as_in_the_rest_api(cli, version):
+    session_id = value(cli, "mutation", "createSession")
+    value(cli, "mutation", "writeFile", {"sessionId": session_id, "path": "/app/App.tsx", "content": "v1"})
+    value(cli, "mutation", "writeFile", {"sessionId": session_id, "path": "/app/App.tsx", "content": "v2"})
+
+    message = failure(
+        cli, "query", "readFileAtVersion", {"sessionId": session_id, "path": "/app/App.tsx", "version": version}
+    )
+
+    assert "invalid arguments: version:" in message, message

@@ -308,3 +308,16 @@ def test_another_owners_session_cannot_be_read_or_deleted(api, other_api):
         error(call(f"/api/v1/stage/sessions/{session_id}"), 404, "NOT_FOUND")
     error(other_api.get(f"/api/v1/stage/sessions/{session_id}/render"), 404, "NOT_FOUND")
     assert data(api.get(f"/api/v1/stage/sessions/{session_id}"))["counts"]["files"] == 1
+
+
+DISGUISED = ["/app/invoice\u202egnp.ts", "/app/a\u0085b.ts", "/app/\uff0e\uff0e/x.ts", "/app/\u2025/x"]
+
+
+@pytest.mark.parametrize("path", DISGUISED)
+def test_paths_unicode_would_disguise_are_refused_and_nothing_is_written(api, path):
+    session_id = new_session(api)
+
+    refused = error(push(api, session_id, {"/app/ok.ts": "fine", path: "x"}), 400, "VALIDATION_ERROR")
+
+    assert path in refused["details"]["files"]
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files")) == []
