@@ -1,6 +1,7 @@
 """One entry point per operation for both the bridge and REST: validate, call the service, shape the answer."""
 
 from published_api.inference import serializers as s
+from published_api.inference.providers import provider_check
 from published_api.inference.selectors import usage_summary
 from published_api.inference.services import Who, inference_chat, inference_embed, inference_image
 
@@ -35,6 +36,8 @@ def image(who: Who, data) -> dict:
 
 def usage(who: Who, data) -> dict:
     d = s.checked(s.UsageInput, data)
+    if d.get("provider"):
+        provider_check(name=d["provider"])  # an unknown provider is an error, as for chat, not zero usage
     summary = usage_summary(
         session_id=who.session_id, provider=d.get("provider"), since=d.get("since"), until=d.get("until")
     )

@@ -60,6 +60,14 @@ def provider_resolve(*, name: str | None) -> ProviderConfig:
     return _from_row(row)
 
 
+def provider_check(*, name: str) -> None:
+    """NotFound unless `name` is a provider Stage knows: one in the admin (enabled or not: its usage stays), or the
+    environment's default."""
+    if Provider.objects.filter(name=name).exists() or (name == DEFAULT_NAME and _from_environment() is not None):
+        return
+    raise NotFound(f"Unknown inference provider: {name}")
+
+
 _clients: dict[tuple[str, str], openai.OpenAI] = {}
 _clients_lock = threading.Lock()
 

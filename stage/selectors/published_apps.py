@@ -1,6 +1,6 @@
 """Reads of published apps, their versions and channels."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.errors import NotFound
 from stage.models import App, AppVersion, AppVersionFile, Channel, ChannelMove
@@ -34,10 +34,11 @@ def app_get(*, sid: str, owner) -> App:
 def app_list(
     *, owner, author: str | None = None, session_id: str | None = None, status: str | None = None
 ) -> QuerySet[App]:
-    """The owner's apps, newest first, narrowed by author email, session public id and status."""
+    """The owner's apps, newest first, narrowed by author (email or username), session public id and status."""
     apps = _app_queryset().filter(author=owner)
     if author is not None:
-        apps = apps.filter(author__email__iexact=author) if _is_key(author) else apps.none()
+        by_author = Q(author__email__iexact=author) | Q(author__username=author)  # one created without an email too
+        apps = apps.filter(by_author) if _is_key(author) else apps.none()
     if session_id is not None:
         apps = apps.filter(session__public_id=session_id) if _is_key(session_id) else apps.none()
     if status is not None:

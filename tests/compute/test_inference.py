@@ -106,6 +106,8 @@ def test_admin_providers_with_encrypted_or_env_keys_and_allowed_models(api, sess
     usage = api.get("/api/v1/inference/usage?provider=openai-prod", HTTP_X_STAGE_SESSION=session.public_id).json()
     assert usage["data"]["totals"] == {"calls": 1, "errors": 0, "inputTokens": 6, "outputTokens": 6}
     assert [row["model"] for row in usage["data"]["byModel"]] == ["gpt-4o"]
+    unknown = api.get("/api/v1/inference/usage?provider=nope", HTTP_X_STAGE_SESSION=session.public_id)
+    assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "Unknown inference provider: nope"
 
 
 @pytest.mark.django_db

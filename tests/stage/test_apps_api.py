@@ -68,6 +68,7 @@ def test_list_filters_by_author_session_and_status(api, other_api, user):
 
     assert sids() == [second["sid"], first["sid"]]
     assert sids(f"?author={user.email}") == [second["sid"], first["sid"]]
+    assert sids(f"?author={user.username}") == [second["sid"], first["sid"]]  # found by name too
     assert sids("?author=nobody@example.com") == []
     assert sids(f"?sessionId={first['sessionId']}") == [first["sid"]]
     assert sids("?status=archived") == [second["sid"]]
@@ -403,3 +404,15 @@ def test_another_owners_apps_are_not_listed(api, other_api):
     assert [app["sid"] for app in api.get(APPS).json()["data"]] == [mine["sid"]]
     other_session = App.objects.exclude(sid=mine["sid"]).get().session.public_id
     assert api.get(f"{APPS}?sessionId={other_session}").json()["data"] == []
+
+
+def test_an_author_created_without_an_email_is_found_by_name(db):
+    from tests.conftest import client_for
+    from tests.support.factories import UserFactory
+
+    nameless = UserFactory(username="no-mail", email="")
+    api = client_for(nameless)
+    app = api_publish(api)
+
+    assert [a["sid"] for a in api.get(f"{APPS}?author=no-mail").json()["data"]] == [app["sid"]]
+    assert api.get(f"{APPS}?author=").status_code == 400  # an empty author names nobody
