@@ -207,7 +207,10 @@ STAGE_NODE = env("STAGE_NODE", default="node")
 # A build running longer than this fails the render and its Node process is killed.
 STAGE_RENDER_TIMEOUT_SECONDS = env.float("STAGE_RENDER_TIMEOUT_SECONDS", default=30.0)
 # How often an open preview page asks whether a newer render is ready.
-STAGE_PREVIEW_POLL_MS = env.int("STAGE_PREVIEW_POLL_MS", default=1000)
+STAGE_PREVIEW_POLL_MS = env.int("STAGE_PREVIEW_POLL_MS", default=1000)  # only where EventSource is missing
+# Open preview event streams (stage/preview/events.py) per process under the ASGI server, and per session.
+STAGE_PREVIEW_MAX_STREAMS = env.int("STAGE_PREVIEW_MAX_STREAMS", default=1000)
+STAGE_PREVIEW_MAX_STREAMS_PER_SESSION = env.int("STAGE_PREVIEW_MAX_STREAMS_PER_SESSION", default=20)
 
 # --- Workflows (issue 7) -------------------------------------------------------------------------------
 

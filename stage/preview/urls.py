@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stage.preview import live, views
+from stage.preview import events, live, views
 
 urlpatterns = [
     path("<id:session_id>", views.preview_page, name="preview"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("<id:session_id>/state", views.preview_state, name="preview-state"),
     path("<id:session_id>/errors", views.preview_report_error, name="preview-errors"),
     path("<id:session_id>/live", live.preview_live, name="preview-live"),
+    path("<id:session_id>/events", events.preview_events, name="preview-events"),
 ]

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.api.envelope import json_error_response
 from core.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
 from core.limits import RateLimited, session_quota
-from stage import presenters, selectors
+from stage import presenters
 from stage.models import App
 from stage.origins.names import frame_ancestors, session_frame_url
 from stage.preview.csp import PAGE_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, missing_page
+from stage.preview.state import preview_state_of
 from stage.renders import selectors as render_selectors
 from stage.renders.runtime_errors import runtime_error_located
 from stage.renders.services import render_report_error
@@ -36,11 +37,6 @@ from stage.renders.shared import shared_script
 MAX_REPORT_BYTES = 16 * 1024
 RUNTIME_ERROR_PREFIX = "Runtime error: "
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
-def _public_state(session) -> dict:
-    state = presenters.RenderStateOutput.of(selectors.render_latest(session=session))
-    return {"render": state, "readyVersion": render_selectors.ready_version(session=session)}
 
 
 @require_GET
@@ -57,8 +53,9 @@ def preview_page(request, session_id: str):
         "stateUrl": reverse("preview-state", args=[session.public_id]),
         "frameUrl": f"{frame_origin}/frame",
         "errorsUrl": reverse("preview-errors", args=[session.public_id]),
+        "eventsUrl": reverse("preview-events", args=[session.public_id]),
         "pollMs": settings.STAGE_PREVIEW_POLL_MS,
-        **_public_state(session),
+        **preview_state_of(session),
     }
     app = App.objects.filter(session=session, status=App.Status.ACTIVE).values("sid", "name").first()
     host = {  # for the frame's browser @stage/* modules (templates/preview/_frame_host.js)
@@ -124,7 +121,7 @@ def preview_state(request, session_id: str):
     session = render_selectors.preview_session(public_id=session_id)
     if session is None:
         return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
-    response = JsonResponse({"success": True, "data": _public_state(session)})
+    response = JsonResponse({"success": True, "data": preview_state_of(session)})
     response["Cache-Control"] = "no-store"
     return response
 

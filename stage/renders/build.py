@@ -5,6 +5,7 @@ import time
 
 from django.utils import timezone
 
+from stage.changes import preview_changed_on_commit
 from stage.models import Render, RenderArtifact
 from stage.renders.artifacts import artifact_for
 from stage.selectors import current_files
@@ -15,7 +16,8 @@ UNFINISHED = (Render.Status.QUEUED, Render.Status.BUILDING)
 
 def _finish(render: Render, **fields) -> Render:
     """Write the outcome only while the render is unfinished, so a redelivered task never rewrites a result."""
-    Render.objects.filter(pk=render.pk, status__in=UNFINISHED).update(**fields)
+    if Render.objects.filter(pk=render.pk, status__in=UNFINISHED).update(**fields):
+        preview_changed_on_commit(render.session.public_id)
     render.refresh_from_db()
     return render
 
@@ -27,7 +29,7 @@ def render_build(*, render_id: int) -> Render | None:
     can never replace a newer result.
     """
     started = time.monotonic()
-    render = Render.objects.filter(pk=render_id).first()
+    render = Render.objects.filter(pk=render_id).select_related("session").first()
     if render is None or render.status not in UNFINISHED:
         return render
     newer = (
@@ -42,6 +44,7 @@ def render_build(*, render_id: int) -> Render | None:
     Render.objects.filter(pk=render.pk, status__in=UNFINISHED).update(
         status=Render.Status.BUILDING, started_at=timezone.now()
     )
+    preview_changed_on_commit(render.session.public_id)
     files = {row["path"]: row["content"] for row in current_files(session=render.session, with_content=True)}
 
     def ready(artifact: RenderArtifact) -> Render:

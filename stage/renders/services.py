@@ -6,6 +6,7 @@ from django.db.models import F
 
 from core.errors import NotFound, ValidationFailed
 from core.outbox import send_task_on_commit
+from stage.changes import preview_changed_on_commit
 from stage.models import Render, Session
 from stage.paths import InvalidPath, normalize_path
 from stage.renders.artifacts import MAX_ERROR_LENGTH, MAX_ERROR_LOCATIONS
@@ -27,6 +28,7 @@ def render_trigger(*, session: Session, entry: str | None = None) -> Render:
         version = Session.objects.values_list("render_counter", flat=True).get(pk=session.pk)
         render = Render.objects.create(session=session, version=version, entry=entry)
         send_task_on_commit(render_build, render.pk)
+        preview_changed_on_commit(session.public_id)
     return render
 
 
@@ -43,6 +45,7 @@ def render_report_error(
     if locations:
         fields["error_locations"] = locations[:MAX_ERROR_LOCATIONS]
     Render.objects.filter(pk=render.pk).update(**fields)
+    preview_changed_on_commit(session.public_id)
     render.refresh_from_db()
     return render
 
@@ -52,5 +55,6 @@ def render_clear_error(*, session: Session) -> Render | None:
     render = Render.objects.filter(session=session, status=Render.Status.READY).order_by("-version").first()
     if render is not None and render.error is not None:
         Render.objects.filter(pk=render.pk).update(error=None)
+        preview_changed_on_commit(session.public_id)
         render.refresh_from_db()
     return render

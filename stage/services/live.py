@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from core.errors import PayloadTooLarge, ValidationFailed
+from stage.changes import preview_changed_on_commit
 from stage.models import Session, SessionMessage, SessionValue
 from stage.services.sessions import session_lock
 
@@ -33,6 +34,7 @@ def _key(key) -> str:
 
 def _changed(session: Session) -> int:
     Session.objects.filter(pk=session.pk).update(live_revision=F("live_revision") + 1)
+    preview_changed_on_commit(session.public_id)
     return Session.objects.values_list("live_revision", flat=True).get(pk=session.pk)
 
 

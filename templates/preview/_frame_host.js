@@ -3,7 +3,8 @@
 //   page's origin, where the browser keeps them (the requests of a sandboxed frame, an opaque origin, are never
 //   cached), with what the app starts from: the session's live state and the app it belongs to;
 // - the answers to the browser @stage/* modules' calls, made to this page's live endpoint for the session;
-// - the session's live state again whenever it changes, once the app watches it (polled every 500 ms).
+// - the session's live state again whenever it changes, once the app watches it: when the page's event stream says
+//   the live revision moved (a "stage-live" event), or every 500 ms where there is no event stream.
 // Only this page's own frames are answered. Its settings are the JSON of #stage-host: {liveUrl, app, reason}.
 (function () {
   var hostElement = document.getElementById("stage-host");
@@ -71,7 +72,13 @@
     else if (data.stage === "call" && typeof data.id === "number") call(frame, data);
     else if (data.stage === "watch" && host.liveUrl) {
       watched = frame;
-      if (!polling) { polling = true; poll(); }
+      if (!polling && !window.EventSource) { polling = true; poll(); }
     }
+  });
+  document.addEventListener("stage-live", function (event) {
+    if (!watched || !(event.detail > revision)) return;
+    snapshot().then(function (live) {
+      if (live && live.revision > revision) watched.postMessage({ stage: "live", live: seen(live) }, "*");
+    });
   });
 })();
