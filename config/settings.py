@@ -298,7 +298,9 @@ STAGE_KV_MAX_KEYS = env.int("STAGE_KV_MAX_KEYS", default=1000)
 STAGE_KV_MAX_BYTES = env.int("STAGE_KV_MAX_BYTES", default=1024 * 1024)
 STAGE_LIVE_DATA_MAX_BYTES = env.int("STAGE_LIVE_DATA_MAX_BYTES", default=256 * 1024)
 STAGE_MESSAGE_MAX_CHARS = env.int("STAGE_MESSAGE_MAX_CHARS", default=4000)
+STAGE_MESSAGE_MAX_BYTES = env.int("STAGE_MESSAGE_MAX_BYTES", default=16 * 1024)
 STAGE_MESSAGES_KEPT = env.int("STAGE_MESSAGES_KEPT", default=500)
+STAGE_MESSAGES_MAX_BYTES = env.int("STAGE_MESSAGES_MAX_BYTES", default=512 * 1024)  # the newest that fit are kept
 
 # --- Production profile (issue 9) ----------------------------------------------------------------------
 

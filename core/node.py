@@ -45,6 +45,10 @@ class NodeTimedOut(NodeFailed):
     pass
 
 
+class NodeBusy(NodeFailed):
+    """The driver was still busy with other requests when the caller stopped waiting for it."""
+
+
 def fingerprint(drivers: Iterable[Path]) -> str:
     """What besides its input decides a driver's output: the driver files and the locked npm packages."""
     digest = hashlib.sha256()
@@ -64,9 +68,13 @@ class NodeDriver:
         self.lock = threading.Lock()
         self.calls = 0
 
-    def call(self, request: dict, *, timeout: float) -> dict:
+    def call(self, request: dict, *, timeout: float, wait: float | None = None) -> dict:
+        """The answer to `request` within `timeout` seconds; with `wait`, NodeBusy when the driver is not free for
+        this request within `wait` seconds (a caller that would rather do without than queue)."""
         line = json.dumps(request).encode() + b"\n"
-        with self.lock:
+        if not self.lock.acquire(timeout=-1 if wait is None else wait):
+            raise NodeBusy(f"{self.name} is busy")
+        try:
             self.calls += 1
             deadline = time.monotonic() + timeout
             try:
@@ -74,6 +82,8 @@ class NodeDriver:
             except NodeCrashed:
                 # The warm process may have died between requests (killed, out of memory): one fresh try.
                 return self._exchange(line, deadline=deadline)
+        finally:
+            self.lock.release()
 
     def stop(self) -> None:
         with self.lock:

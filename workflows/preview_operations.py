@@ -1,13 +1,19 @@
 """`@stage/pulse` and `@stage/ledger` in a session's preview (stage/services/preview_operations.py): events the
-app records while someone uses its preview go to the app published from that session, as its workflows' do."""
+app records while someone uses its preview go to the app published from that session, as its workflows' do.
+
+Whoever holds the preview link can send these, so what they say of themselves is not taken as fact: a ledger
+event from a preview is always by the actor `preview` (an actor the app names is kept in `meta.claimedActor`),
+and every event's data is capped in size."""
 
 from core.errors import ValidationFailed
+from core.json_values import stored_json_size
 from stage.models import App, Session
 from workflows.models import LedgerEvent
 from workflows.services.ledger import ledger_append
 from workflows.services.records import pulse_track
 
 MAX_EVENTS = 100
+MAX_DATA_BYTES = 8 * 1024  # an event's meta (a ledger event's dataRefs too), as JSON
 PREVIEW_ACTOR = "preview"
 LEDGER_FIELDS = ("operation", "actor", "resource", "dataRefs", "status", "meta")
 
@@ -33,13 +39,19 @@ def _text(params: dict, name: str, *, max_length: int, required: bool = False) -
     return value
 
 
+def _capped(value, name: str):
+    if stored_json_size(value, name) > MAX_DATA_BYTES:
+        raise ValidationFailed(f"{name} must be at most {MAX_DATA_BYTES} bytes of JSON")
+    return value
+
+
 def _mapping(params: dict, name: str) -> dict:
     value = params.get(name)
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise ValidationFailed(f"{name} must be an object")
-    return value
+    return _capped(value, name)
 
 
 def preview_pulse_track(session: Session, params: dict) -> dict:
@@ -64,13 +76,14 @@ def preview_ledger_audit(session: Session, params: dict) -> dict:
     refs = params.get("dataRefs") or []
     if not isinstance(refs, list):
         raise ValidationFailed("dataRefs must be a list")
+    meta, claimed = _mapping(params, "meta"), _text(params, "actor", max_length=200)
     fields = {
         "operation": operation,
-        "actor": _text(params, "actor", max_length=200) or PREVIEW_ACTOR,
+        "actor": PREVIEW_ACTOR,  # anyone holding the link could claim to be anyone
         "resource": _text(params, "resource", max_length=500),
-        "data_refs": refs,
+        "data_refs": _capped(refs, "dataRefs"),
         "status": _text(params, "status", max_length=32) or "success",
-        "meta": _mapping(params, "meta"),
+        "meta": {**meta, "claimedActor": claimed} if claimed else meta,
     }
     event = ledger_append(app=_app_of(session, "ledger.audit"), run=None, step_index=None, **fields)
     return {"seq": event.seq, "hash": event.hash}

@@ -16,4 +16,4 @@ class InferenceConfig(AppConfig):
         bridge.OPERATIONS.update(OPERATIONS)
         # a session's preview: the browser @stage/inference, where the owner allowed it
         for name, (call, params) in PREVIEW_OPERATIONS.items():
-            register_preview_operation(name, preview_operation(call), params=params)
+            register_preview_operation(name, preview_operation(name, call), params=params)

@@ -14,6 +14,8 @@ from published_api.inference.services import Who
 from stage.models import App, Session
 
 BUDGET = "preview_inference_tokens"
+CHAT_TOKENS = 1024  # what a chat books when it names no maxTokens, and the most it may then answer
+RESERVED = {"inference.embed": 1024, "inference.image": 5000}  # an image is charged this, whatever it took
 OPERATIONS = {
     "inference.chat": (calls.chat, ("messages", "model", "provider", "maxTokens", "temperature")),
     "inference.embed": (calls.embed, ("input", "model", "provider")),
@@ -49,17 +51,31 @@ def _tokens(answer: dict) -> int:
     return int(usage.get("inputTokens") or 0) + int(usage.get("outputTokens") or 0)
 
 
-def preview_operation(call):
-    """A preview operation running `call(who, params)` within the session's budget."""
+def _reserve(name: str, params: dict, tokens_per_hour: int) -> tuple[int, dict]:
+    """What a call books against the budget before it runs (so concurrent calls cannot all pass a nearly spent
+    budget), and its parameters: a chat's output is held to what it booked."""
+    if name == "inference.chat":
+        asked = params.get("maxTokens")
+        booked = asked if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0 else CHAT_TOKENS
+        booked = min(booked, tokens_per_hour)
+        return booked, {**params, "maxTokens": booked}
+    return RESERVED.get(name, 0), params
+
+
+def preview_operation(name: str, call):
+    """A preview operation running `call(who, params)` within the session's budget: booked before the call, the
+    rest (a chat's prompt, an embedding's input) charged after it; an image counts IMAGE_TOKENS."""
 
     def operation(session: Session, params: dict) -> dict:
-        rate = parse_rate(f"{_allowance(session).tokens_per_hour}/hour")
-        bucket = f"session:{session.public_id}:{BUDGET}"
-        if wait := hit(bucket, rate, cost=0):  # spent: no further call this hour
+        tokens_per_hour = _allowance(session).tokens_per_hour
+        rate, bucket = parse_rate(f"{tokens_per_hour}/hour"), f"session:{session.public_id}:{BUDGET}"
+        booked, params = _reserve(name, params, tokens_per_hour)
+        if wait := hit(bucket, rate, cost=booked):
             raise limit_reached("This preview's inference tokens", wait)
         app_sid = App.objects.filter(session=session).values_list("sid", flat=True).first() or ""
         answer = call(Who(session_id=session.public_id, app_sid=app_sid), params)
-        hit(bucket, rate, cost=_tokens(answer))
+        if (spent := _tokens(answer)) > booked:
+            hit(bucket, rate, cost=spent - booked)
         return answer
 
     return operation

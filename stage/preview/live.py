@@ -80,7 +80,7 @@ def _operation_input(request) -> tuple[str, dict]:
         raise PayloadTooLarge(f"An operation may carry at most {MAX_BODY_BYTES} bytes.")
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("op"), str):
         raise ValidationFailed('Expected {"op": <operation>, ...its parameters}')
@@ -112,6 +112,7 @@ def preview_live(request, session_id: str):
             data = preview_operation(name).handler(session, params)
     except StageError as exc:
         return _error(exc)
-    response = JsonResponse({"success": True, "data": data})
+    # UTF-8 as it is, not \u escapes: text in other scripts would take up to six times the bytes
+    response = JsonResponse({"success": True, "data": data}, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response

@@ -36,7 +36,7 @@ from stage.renders.shared import shared_script
 
 MAX_REPORT_BYTES = 16 * 1024
 RUNTIME_ERROR_PREFIX = "Runtime error: "
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_GZIP = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*(?P<q>[0-9.]+))?\s*(?:,|$)", re.IGNORECASE)
 
 
 @require_GET
@@ -106,7 +106,8 @@ def shared_libraries(request, fingerprint: str):
     script = shared_script(fingerprint)
     if script is None:
         return HttpResponseNotFound("No such shared libraries", content_type="text/plain")
-    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+    accepted = ACCEPTS_GZIP.search(request.headers.get("accept-encoding", ""))
+    gzipped = accepted is not None and _weight(accepted["q"]) > 0
     response = HttpResponse(script.gzipped if gzipped else script.plain, content_type="text/javascript; charset=utf-8")
     if gzipped:
         response["Content-Encoding"] = "gzip"
@@ -126,22 +127,37 @@ def preview_state(request, session_id: str):
     return response
 
 
+def _weight(q: str | None) -> float:
+    try:
+        return 1.0 if q is None else float(q)
+    except ValueError:
+        return 0.0
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: not text PostgreSQL can store
+        return False
+    return True
+
+
 def _report_input(request) -> tuple[str, int | None, str]:
     if len(request.body) > MAX_REPORT_BYTES:
         raise PayloadTooLarge("Error report too large")
     try:
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         data = None
     if not isinstance(data, dict) or set(data) - {"error", "version", "stack"}:
         raise ValidationFailed('Expected {"error": str, "version": int, "stack"?: str}')
     error, version, stack = data.get("error"), data.get("version"), data.get("stack", "")
-    if not isinstance(error, str) or not error.strip() or "\x00" in error:
-        raise ValidationFailed("error must be a non-empty string")
+    if not isinstance(error, str) or not error.strip() or "\x00" in error or not _encodable(error):
+        raise ValidationFailed("error must be a non-empty string of valid Unicode text")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
         raise ValidationFailed("version must be a positive integer")
-    if not isinstance(stack, str):
-        raise ValidationFailed("stack must be a string")
+    if not isinstance(stack, str) or not _encodable(stack):
+        raise ValidationFailed("stack must be a string of valid Unicode text")
     return error, version, stack
 
 
@@ -158,13 +174,13 @@ def preview_report_error(request, session_id: str):
         session_quota(session.public_id, "preview_error_reports")
         error, version, stack = _report_input(request)
         # Only a ready render runs in a browser; a failed build's located errors are never overwritten from here.
-        ready = render_selectors.render_latest_ready(session=session, version=version)
+        ready = render_selectors.render_latest_ready(session=session, version=version, with_artifact=False)
         if ready is None:
             raise NotFound("No ready render to report an error on")
         locations = []
         if stack:  # where in the session's files: the stack traced through the artifact's source map
             message = error.removeprefix(RUNTIME_ERROR_PREFIX)
-            error, locations = runtime_error_located(artifact=ready.artifact, message=message, stack=stack)
+            error, locations = runtime_error_located(artifact_id=ready.artifact_id, message=message, stack=stack)
         render = render_report_error(session=session, error=error, version=ready.version, locations=locations)
     except StageError as exc:
         response = json_error_response(exc.status_code, exc.code, exc.message)

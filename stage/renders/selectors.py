@@ -11,9 +11,12 @@ def preview_session(*, public_id: str) -> Session | None:
     return Session.objects.filter(public_id=public_id).first()
 
 
-def render_latest_ready(*, session: Session, version: int | None = None) -> Render | None:
-    """The newest ready render (or that version, if it is ready), with its artifact."""
-    renders = Render.objects.filter(session=session, status=Render.Status.READY).select_related("artifact")
+def render_latest_ready(*, session: Session, version: int | None = None, with_artifact: bool = True) -> Render | None:
+    """The newest ready render (or that version, if it is ready), with its artifact (its bundle; not its source map)
+    unless `with_artifact` is False."""
+    renders = Render.objects.filter(session=session, status=Render.Status.READY)
+    if with_artifact:
+        renders = renders.select_related("artifact").defer("artifact__source_map")
     if version is not None:
         renders = renders.filter(version=version)
     return renders.order_by("-version").first()

@@ -3,13 +3,12 @@
 the session's live revision in the same transaction, so a preview that polls the revision sees every change, and
 two writers can never together pass a cap."""
 
-import json
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 
 from core.errors import PayloadTooLarge, ValidationFailed
+from core.json_values import stored_json_size
 from stage.changes import preview_changed_on_commit
 from stage.models import Session, SessionMessage, SessionValue
 from stage.services.sessions import session_lock
@@ -18,18 +17,19 @@ MAX_KEY_LENGTH = SessionValue._meta.get_field("key").max_length
 MAX_SENDER_LENGTH = SessionMessage._meta.get_field("sender").max_length
 
 
-def _json_size(value, what: str) -> int:
-    """Bytes of `value` as JSON; ValidationFailed for what JSON cannot hold (NaN, infinities)."""
+def _text(value, what: str, *, max_chars: int) -> str:
+    """A non-empty string of at most `max_chars`, storable as text (no NUL, no lone surrogates)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > max_chars or "\x00" in value:
+        raise ValidationFailed(f"{what} must be a non-empty string of at most {max_chars} characters, without NUL")
     try:
-        return len(json.dumps(value, allow_nan=False, separators=(",", ":")).encode())
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"{what} must be JSON (no NaN or Infinity): {exc}") from None
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValidationFailed(f"{what} must be valid Unicode text (no lone surrogates)") from None
+    return value
 
 
 def _key(key) -> str:
-    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
-        raise ValidationFailed(f"key must be a non-empty string of at most {MAX_KEY_LENGTH} characters")
-    return key
+    return _text(key, "key", max_chars=MAX_KEY_LENGTH)
 
 
 def _changed(session: Session) -> int:
@@ -41,7 +41,7 @@ def _changed(session: Session) -> int:
 @transaction.atomic
 def kv_set(*, session: Session, key, value) -> int:
     """Store `value` (JSON) under `key`; the new revision."""
-    key, size = _key(key), _json_size(value, "value")
+    key, size = _key(key), stored_json_size(value, "value")
     if size > settings.STAGE_KV_MAX_VALUE_BYTES:
         raise PayloadTooLarge(f"A value may hold at most {settings.STAGE_KV_MAX_VALUE_BYTES} bytes of JSON ({size}).")
     session = session_lock(session=session)
@@ -71,7 +71,7 @@ def kv_clear(*, session: Session) -> int:
 
 @transaction.atomic
 def live_data_set(*, session: Session, data) -> int:
-    size = _json_size(data, "data")
+    size = stored_json_size(data, "data")
     if size > settings.STAGE_LIVE_DATA_MAX_BYTES:
         cap = settings.STAGE_LIVE_DATA_MAX_BYTES
         raise PayloadTooLarge(f"Live data may hold at most {cap} bytes of JSON ({size}).")
@@ -82,16 +82,21 @@ def live_data_set(*, session: Session, data) -> int:
 
 @transaction.atomic
 def message_send(*, session: Session, text, sender) -> SessionMessage:
-    """Append a message; only the newest STAGE_MESSAGES_KEPT are kept."""
-    if not isinstance(text, str) or not text.strip() or len(text) > settings.STAGE_MESSAGE_MAX_CHARS:
-        cap = settings.STAGE_MESSAGE_MAX_CHARS
-        raise ValidationFailed(f"text must be a non-empty string of at most {cap} characters")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
-        raise ValidationFailed(f"sender must be a non-empty string of at most {MAX_SENDER_LENGTH} characters")
+    """Append a message; only the newest STAGE_MESSAGES_KEPT are kept, and no more of them than fit in
+    STAGE_MESSAGES_MAX_BYTES."""
+    text = _text(text, "text", max_chars=settings.STAGE_MESSAGE_MAX_CHARS)
+    sender = _text(sender, "sender", max_chars=MAX_SENDER_LENGTH).strip()
+    if len(text.encode()) > settings.STAGE_MESSAGE_MAX_BYTES:
+        raise PayloadTooLarge(f"A message may hold at most {settings.STAGE_MESSAGE_MAX_BYTES} bytes of UTF-8.")
     session = session_lock(session=session)
-    message = SessionMessage.objects.create(session=session, text=text, sender=sender.strip())
-    kept = session.messages.order_by("-id").values_list("id", flat=True)[settings.STAGE_MESSAGES_KEPT :]
-    session.messages.filter(id__in=list(kept)).delete()
+    message = SessionMessage.objects.create(session=session, text=text, sender=sender)
+    total = 0
+    newest_first = session.messages.order_by("-id").values_list("id", "text").iterator(chunk_size=50)
+    for kept, (pk, kept_text) in enumerate(newest_first):
+        total += len(kept_text.encode())
+        if kept >= settings.STAGE_MESSAGES_KEPT or total > settings.STAGE_MESSAGES_MAX_BYTES:
+            session.messages.filter(id__lte=pk).delete()
+            break
     _changed(session)
     return message
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from stage.models import App, Render, RenderArtifact, Session
 from stage.renders.selectors import artifact_unused
 
@@ -31,7 +31,10 @@ def session_touch(*, session: Session) -> None:
 def session_lock(*, session: Session) -> Session:
     """Take the session row's lock for the rest of the current transaction and return the fresh row."""
     assert transaction.get_connection().in_atomic_block, "session_lock needs a transaction"
-    return Session.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+    if locked is None:  # deleted since it was looked up
+        raise NotFound("Session not found")
+    return locked
 
 
 @transaction.atomic

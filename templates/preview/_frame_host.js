@@ -31,6 +31,8 @@
     return live;
   }
   function shared(frame, fingerprint) {
+    // a page shows one app at a time: a frame asking for many different builds is not one of ours behaving
+    if (!scripts[fingerprint] && Object.keys(scripts).length >= 4) return;
     if (!scripts[fingerprint]) {
       scripts[fingerprint] = fetch("/__stage/shared/" + fingerprint + ".js")
         .then(function (r) { return r.ok ? r.text() : null; })

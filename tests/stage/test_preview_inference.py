@@ -74,3 +74,17 @@ def test_the_leave_is_the_owners_to_give_and_to_take_back(api, other_api, client
     assert from_preview(client, session_id, CHAT)[0] == 403
     assert allow(api, session_id, -1).status_code == 400
     assert api.put(f"/api/v1/inference/previews/{session_id}", {"tokensPerHour": "9"}, format="json").status_code == 400
+
+
+def test_an_image_counts_against_the_budget_and_a_chat_is_held_to_what_it_booked(api, client, provider):
+    session_id = new_session(api)
+    allow(api, session_id, 6000)  # one image (5000) and a little
+
+    assert from_preview(client, session_id, {"op": "inference.image", "prompt": "a cat"})[0] == 200
+    status, body = from_preview(client, session_id, {"op": "inference.image", "prompt": "another cat"})
+    assert status == 429 and body["error"]["code"] == "RATE_LIMITED"
+
+    other = new_session(api)
+    allow(api, other, 300)
+    from_preview(client, other, CHAT)
+    assert provider.requests[-1]["body"]["max_tokens"] == 300  # no more output than the budget holds

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from core.errors import NotFound
 from stage.models import Render, SessionMessage, SessionValue
 from tests.support.convex import convex_client_for, failure, value
 from tests.support.rest import api_publish, new_session
@@ -195,3 +196,87 @@ def test_pulse_and_ledger_record_for_the_app_published_from_the_session(api, cli
     event = LedgerEvent.objects.get()
     assert (event.operation, event.resource, event.actor) == ("read", "report.csv", "preview")
     assert live(client, session_id, "ledger.audit", operation="steal")[0] == 400
+
+
+@pytest.mark.parametrize(
+    ("op", "params"),
+    [
+        ("kv.set", {"key": "k", "value": "x\u0000y"}),
+        ("kv.set", {"key": "k", "value": {"nested\u0000key": 1}}),
+        ("kv.set", {"key": "k\u0000", "value": 1}),
+        ("liveData.set", {"data": ["\u0000"]}),
+        ("messages.send", {"text": "hi\u0000", "sender": "user"}),
+        ("messages.send", {"text": "hi", "sender": "us\u0000er"}),
+    ],
+)
+def test_nul_characters_are_refused_not_a_server_error(api, client, op, params):
+    session_id = new_session(api)
+
+    code, body = live(client, session_id, op, **params)
+
+    assert code == 400 and "NUL" in body["error"]["message"], body
+    assert live(client, session_id)[1]["data"]["revision"] == 0
+
+
+SURROGATES = [
+    '{"op": "kv.set", "key": "k", "value": "\\ud800"}',
+    '{"op": "kv.set", "key": "\\udfff", "value": 1}',
+    '{"op": "messages.send", "text": "\\ud800", "sender": "user"}',
+]
+
+
+@pytest.mark.parametrize("raw", SURROGATES)
+def test_lone_surrogates_are_refused_not_a_server_error(api, client, raw):
+    session_id = new_session(api)
+
+    response = client.post(f"/s/{session_id}/live", raw, content_type="application/json")
+
+    assert response.status_code == 400 and "Unicode" in response.json()["error"]["message"]
+
+
+def test_json_nested_past_the_parser_is_refused_not_a_server_error(api, client):
+    session_id = new_session(api)
+    deep = '{"op": "kv.set", "key": "k", "value": ' + "[" * 5000 + "]" * 5000 + "}"
+
+    response = client.post(f"/s/{session_id}/live", deep, content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_messages_are_capped_in_bytes_and_the_oldest_go_past_the_total(api, client, settings):
+    settings.STAGE_MESSAGE_MAX_BYTES, settings.STAGE_MESSAGES_MAX_BYTES = 1000, 2500
+    session_id = new_session(api)
+
+    wide = "😀" * 300  # 300 characters, 1,200 bytes
+    code, body = live(client, session_id, "messages.send", text=wide, sender="user")
+    assert code == 413 and "1000 bytes" in body["error"]["message"]
+    for n in range(4):
+        live(client, session_id, "messages.send", text=f"{n}" + "é" * 400, sender="user")  # 801 bytes each
+
+    kept = live(client, session_id)[1]["data"]["messages"]
+    assert [m["text"][0] for m in kept] == ["1", "2", "3"]  # 2,403 bytes fit; the oldest went
+
+
+def test_a_preview_cannot_put_words_in_someone_elses_mouth_in_the_ledger(api, client):
+    app = api_publish(api, {"/app/App.tsx": "export default () => null;"})
+    session_id = api.get(f"/api/v1/stage/apps/{app['sid']}").json()["data"]["sessionId"]
+
+    code, _ = live(client, session_id, "ledger.audit", operation="delete", actor="ceo@corp", meta={"why": "x"})
+    assert code == 200
+    event = LedgerEvent.objects.get()
+    assert event.actor == "preview" and event.meta == {"why": "x", "claimedActor": "ceo@corp"}
+    code, body = live(client, session_id, "ledger.audit", operation="read", meta={"blob": "x" * 9000})
+    assert code == 400 and "at most 8192 bytes" in body["error"]["message"]
+    code, body = live(client, session_id, "pulse.track", events=[{"name": "x", "meta": {"blob": "y" * 9000}}])
+    assert code == 400
+
+
+def test_a_write_to_a_session_deleted_meanwhile_is_not_found(api):
+    from stage.models import Session
+    from stage.services.live import kv_set
+
+    session = Session.objects.get(public_id=new_session(api))
+    Session.objects.filter(pk=session.pk).delete()
+
+    with pytest.raises(NotFound):
+        kv_set(session=session, key="k", value=1)

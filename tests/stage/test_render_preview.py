@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -259,3 +260,48 @@ def test_the_frame_on_the_sessions_own_origin_is_sandboxed_and_framed_only_by_th
     for path in ("/admin/", f"/s/{session_id}", "/api/v1/stage/sessions", f"/s/{session_id}/frame"):
         assert client.get(path, HTTP_HOST=host).status_code == 404, path
     assert not response.cookies
+
+
+def test_hostile_error_reports_are_refused_or_recorded_untraced_never_a_server_error(api, client, capture):
+    session_id = new_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    overflow = "stage-app.js:" + "9" * 5000 + ":1"
+    huge_position = report(client, session_id, {"version": 1, "error": "Runtime error: x", "stack": overflow})
+    surrogate = report(client, session_id, '{"version": 1, "error": "\\ud800"}')
+    deep = report(client, session_id, '{"version": 1, "error": "x", "stack": ' + "[" * 3000 + "]" * 3000 + "}")
+
+    assert huge_position.status_code == 200 and huge_position.json()["data"]["error"] == "Runtime error: x"
+    assert surrogate.status_code == 400 and deep.status_code == 400
+
+
+def test_a_report_that_finds_the_source_map_reader_busy_is_recorded_untraced_at_once(api, client, capture):
+    from stage.renders.runtime_errors import tracer
+
+    session_id = new_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+    stack = "TypeError: boom\n    at App (stage-app.js:2:10)"
+    with tracer.lock:  # another report is being traced
+        started = time.monotonic()
+        response = report(client, session_id, {"version": 1, "error": "Runtime error: boom", "stack": stack})
+        took = time.monotonic() - started
+
+    assert response.status_code == 200 and response.json()["data"]["error"] == "Runtime error: boom"
+    assert took < 1.0
+
+
+def test_source_maps_carry_only_the_sessions_sources_and_a_huge_one_loses_its_texts(api, capture):
+    session_id = new_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+    kept = json.loads(Render.objects.get(session__public_id=session_id).artifact.source_map)
+    texts = dict(zip(kept["sources"], kept["sourcesContent"], strict=True))
+    assert any(source.startswith("vfs:") and text for source, text in texts.items())
+    assert all(text is None for source, text in texts.items() if not source.startswith("vfs:"))
+
+    parts = {f"/app/part{n}.ts": f"export default `{'x' * 900_000}`;" for n in range(3)}  # 2.7 MB of source
+    entry = (
+        "".join(f"import p{n} from './part{n}';\n" for n in range(3)) + "export default () => <p>{p0 + p1 + p2}</p>;"
+    )
+    big = new_session(api, {"/app/App.tsx": entry, **parts})
+    trigger(api, big, capture)
+    assert "sourcesContent" not in json.loads(Render.objects.get(session__public_id=big).artifact.source_map)

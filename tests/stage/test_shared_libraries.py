@@ -121,3 +121,12 @@ def test_a_worker_starting_on_a_new_builder_makes_the_shared_libraries_before_an
     finally:
         worker.stop()
     assert not Render.objects.exists()
+
+
+def test_a_browser_that_refuses_gzip_gets_the_plain_script(api, capture, client):
+    _, artifact = rendered_artifact(api, capture)
+    path = f"/__stage/shared/{artifact.shared}.js"
+
+    for header in ("gzip;q=0", "identity", "br, deflate", "x-gzip-ish"):
+        assert "Content-Encoding" not in client.get(path, HTTP_ACCEPT_ENCODING=header), header
+    assert client.get(path, HTTP_ACCEPT_ENCODING="br;q=1.0, gzip;q=0.5")["Content-Encoding"] == "gzip"

@@ -231,6 +231,20 @@ function locate(message, entry) {
   return { file, line, column, message: text, lineText: line && loc ? loc.lineText : null };
 }
 
+// The bundle's source map as kept with the artifact: the session's own sources only carry their text (the platform's
+// and npm's are not the author's to see), and a map past MAX_SOURCE_MAP_BYTES loses the texts, or is not kept at all.
+const MAX_SOURCE_MAP_BYTES = 2 * 1024 * 1024;
+function sessionSourceMap(text) {
+  const map = JSON.parse(text);
+  map.sourcesContent = map.sources.map((source, i) => (source.startsWith(`${VFS}:`) ? map.sourcesContent[i] : null));
+  let kept = JSON.stringify(map);
+  if (kept.length > MAX_SOURCE_MAP_BYTES) {
+    delete map.sourcesContent;
+    kept = JSON.stringify(map);
+  }
+  return kept.length > MAX_SOURCE_MAP_BYTES ? "" : kept;
+}
+
 // The sources whose classes a build's Tailwind compiles with the session's: the platform modules it imported.
 function platformSourcesOf(used) {
   const files = new Set();
@@ -265,7 +279,7 @@ async function buildApp(input) {
   });
   const out = { ok: true, js: "", css: "", map: "" };
   for (const file of result.outputFiles) {
-    if (file.path.endsWith(".js.map")) out.map = file.text;
+    if (file.path.endsWith(".js.map")) out.map = sessionSourceMap(file.text);
     else if (file.path.endsWith(".js")) out.js = file.text;
     else if (file.path.endsWith(".css")) out.css = file.text;
   }
