@@ -355,3 +355,47 @@ class RunResult:
 
     def to_json(self) -> Any:
         return self.data
+
+
+@dataclass
+class Me(Model):
+    username: str = ""
+    email: str = ""
+    staff: bool = False
+    key_name: str = ""
+    key_prefix: str = ""
+
+
+@dataclass
+class RunStep(Model):
+    index: int = 0
+    id: str | None = None
+    block: str = ""
+    status: str = ""
+    config: Any = None
+    output: Any = None
+    error: Any = None
+    started_at: int | None = None
+    duration_ms: float | None = None
+
+
+@dataclass
+class Run(Model):
+    """A workflow run: its summary (from a list) or the whole of it with its steps (from get)."""
+
+    nested = {"steps": RunStep}
+    run_id: str = ""
+    app_sid: str = ""
+    version_id: str = ""
+    workflow: str = ""
+    status: str = ""
+    dry_run: bool = False
+    caller: str = ""
+    error: Any = None
+    created_at: int | None = None
+    started_at: int | None = None
+    finished_at: int | None = None
+    duration_ms: float | None = None
+    input: Any = None
+    response: Any = None
+    steps: list[RunStep] = field(default_factory=list)

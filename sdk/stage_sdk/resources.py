@@ -144,6 +144,21 @@ class Sessions:
         )
 
 
+class Runs:
+    def __init__(self, transport):
+        self._t = transport
+
+    def list(self, app_sid: str, workflow: str | None = None, status: str | None = None, limit: int | None = None):
+        """The app's runs, newest first (one page of at most ``limit``)."""
+        parse = lambda data: [m.Run.from_json(item) for item in (data or {}).get("results", [])]  # noqa: E731
+        params = {"workflow": workflow, "status": status, "limit": limit}
+        return self._t.call(Call("GET", f"{API}/apps/{segment(app_sid)}/runs", params=params, parse=parse))
+
+    def get(self, run_id: str) -> m.Run:
+        """One run with its steps: rendered configuration, output, error, duration."""
+        return self._t.call(Call("GET", f"{API}/runs/{segment(run_id)}", parse=m.Run.from_json))
+
+
 class Apps:
     def __init__(self, transport):
         self._t = transport
@@ -233,6 +248,11 @@ class Stage:
         self._t = transport
         self.sessions = Sessions(transport)
         self.apps = Apps(transport)
+        self.runs = Runs(transport)
+
+    def me(self) -> m.Me:
+        """Who the API key belongs to."""
+        return self._t.call(Call("GET", f"{API}/me", parse=m.Me.from_json))
 
     def run(
         self,

@@ -46,6 +46,12 @@ def bool_param(request, name: str) -> bool:
     raise ValidationFailed(f"{name} must be true or false", details={name: ["Expected true, false, 1 or 0."]})
 
 
+class MeView(APIView):
+    @extend_schema(responses=presenters.MeOutput, summary="Who the key in use belongs to, and which key it is")
+    def get(self, request):
+        return Response(presenters.MeOutput.of({"user": request.user, "key": request.auth}))
+
+
 class SessionListCreateView(APIView):
     @extend_schema(
         request=s.SessionCreateInput, responses={201: presenters.SessionIdOutput}, summary="Create a session"

@@ -4,6 +4,7 @@ from stage.api import published_apps
 from stage.api import sessions as views
 
 urlpatterns = [
+    path("me", views.MeView.as_view()),
     path("sessions", views.SessionListCreateView.as_view()),
     path("sessions/<id:session_id>", views.SessionDetailView.as_view()),
     path("sessions/<id:session_id>/push", views.SessionPushView.as_view()),

@@ -9,6 +9,14 @@ from stage.models import Render, Session, Snapshot
 from stage.selectors import sessions as selectors
 
 
+class MeOutput(Output):
+    username = serializers.CharField(source="user.username")
+    email = serializers.CharField(source="user.email")
+    staff = serializers.BooleanField(source="user.is_staff")
+    keyName = serializers.CharField(source="key.name", help_text="The API key's label.")
+    keyPrefix = serializers.CharField(source="key.prefix", help_text="The API key's first characters.")
+
+
 class SessionIdOutput(Output):
     id = serializers.CharField(source="public_id")
 

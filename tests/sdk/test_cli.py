@@ -344,3 +344,41 @@ def test_with_no_worker_the_render_waits_then_exits_5_saying_it_is_still_queued(
     code, out, _ = stage("render", "--no-wait")
     assert code == 0 and "Render v2 of /app/App.tsx requested" in out
     assert "Render queued /app/App.tsx v2" in stage("status")[1]
+
+
+def test_whoami_and_sessions(stage):
+    first = stage("new", "-q", "--name", "first")[1].strip()
+    second = stage("new", "-q", "--name", "second")[1].strip()
+
+    code, out, _ = stage("whoami")
+    assert code == 0 and out.startswith("alice ") and "key" in out and "server" in out
+    assert stage("whoami", "-q")[1] == "alice\n"
+    code, out, _ = stage("sessions")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith(f"* {second} second") and lines[1].startswith(f"  {first} first")
+    assert "just now" in lines[0]
+    assert stage("sessions", "-q")[1] == f"{second}\n{first}\n"
+
+
+def test_quiet_app_commands_print_their_ids_and_apps_update_archive_unarchive(stage):
+    stage("new", "-q")
+    stage("write", "/app/App.tsx", "-", input=APP_TSX)
+    sid = stage("apps", "publish", "--name", "quiet", "-q")[1].strip()
+    stage("write", "/app/App.tsx", "-", input=APP_TSX + "// v2\n")
+
+    deployed = stage("apps", "deploy", sid, "-q")[1].strip()
+    versions = stage("apps", "versions", sid, "-q")[1].split()
+    promoted = stage("apps", "promote", sid, "-q")[1].strip()
+    rolled = stage("apps", "rollback", sid, "-q")[1].strip()
+    history = stage("apps", "history", sid, "-q")[1].splitlines()
+
+    assert deployed.startswith("ver_") and versions[0] == deployed and len(versions) == 2
+    assert promoted == deployed and rolled == versions[1]
+    assert history[0] == "production v1" and "production v2" in history
+    code, out, _ = stage("apps", "update", sid, "--name", "renamed")
+    assert code == 0 and "Updated" in out and "renamed" in out
+    assert stage("apps", "archive", sid, "--json")[1] and stage("apps", "get", sid, "--json")[0] == 0
+    assert as_json(stage("apps", "get", sid, "--json")[1])["status"] == "archived"
+    assert as_json(stage("apps", "unarchive", sid, "--json")[1])["status"] == "active"
+    assert stage("apps", "update", sid)[0] == 2
+    assert "ago" in stage("apps", "versions", sid)[1] or "just now" in stage("apps", "versions", sid)[1]

@@ -1,6 +1,7 @@
 """client.stage.run and `stage run` against a live server's workflow endpoint."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -94,3 +95,36 @@ def test_a_response_step_answering_an_error_status_raises_with_its_body(client, 
 
     assert (refused.value.code, refused.value.status) == ("WORKFLOW_RESPONSE", 422)
     assert refused.value.details == {"reason": "closed"}
+
+
+def test_stage_run_says_the_run_its_status_and_for_a_dry_run_the_rendered_steps(
+    app_sid, stage_url, alice_key, tmp_path
+):
+    env = {"STAGE_URL": stage_url, "STAGE_API_KEY": alice_key, "STAGE_CONFIG": str(tmp_path / "c.json")}
+    runner = CliRunner()
+
+    real = runner.invoke(cli, ["run", app_sid, "summary"], env=env)
+    dry = runner.invoke(cli, ["run", app_sid, "charge", "--input", '{"name": "Dry"}', "--dry-run"], env=env)
+
+    assert real.exit_code == 0 and re.search(r"^✓ Run run_\w+ succeeded$", real.stdout, re.M), real.stdout
+    assert "0 pulse.track" in real.stdout
+    assert dry.exit_code == 0 and "(dry run: every step rendered and checked, nothing sent or written)" in dry.stdout
+    assert '"customerEmail": "alice@' in dry.stdout and '"amountCents": 1250' in dry.stdout
+    assert BillingItem.objects.count() == 0
+
+
+def test_stage_runs_lists_an_apps_runs_and_shows_one_with_its_steps(client, app_sid, stage_url, alice_key, tmp_path):
+    env = {"STAGE_URL": stage_url, "STAGE_API_KEY": alice_key, "STAGE_CONFIG": str(tmp_path / "c.json")}
+    runner = CliRunner()
+    run_id = client.stage.run(app_sid, "charge", {"name": "Ada"}).run_id
+
+    listed = runner.invoke(cli, ["runs", "list", app_sid], env=env)
+    quiet = runner.invoke(cli, ["runs", "list", app_sid, "-q"], env=env)
+    shown = runner.invoke(cli, ["runs", "show", run_id], env=env)
+    as_json = json.loads(runner.invoke(cli, ["runs", "show", run_id, "--json"], env=env).stdout)
+
+    assert listed.exit_code == 0 and f"{run_id} charge succeeded" in listed.stdout and "just now" in listed.stdout
+    assert quiet.stdout == f"{run_id}\n"
+    assert shown.exit_code == 0 and "0 bill billing.createItem succeeded" in shown.stdout
+    assert [step["block"] for step in as_json["steps"]] == ["billing.createItem", "response"]
+    assert runner.invoke(cli, ["runs", "show", "run_nope"], env=env).exit_code == 3

@@ -9,7 +9,7 @@ import sys
 import click
 
 from stage_sdk import __version__
-from stage_sdk.cli import config, published_apps, sessions
+from stage_sdk.cli import account, config, published_apps, sessions
 from stage_sdk.cli.output import EXIT_ERROR, State, common, report_error
 from stage_sdk.errors import StageError
 
@@ -59,7 +59,7 @@ def config_(state: State, name, value, unset):
     )
 
 
-for command in sessions.COMMANDS + published_apps.COMMANDS:
+for command in sessions.COMMANDS + published_apps.COMMANDS + account.COMMANDS:
     cli.add_command(command)
 
 

@@ -5,8 +5,10 @@ click.echo drops the colours when stdout is not a terminal. Errors go to stderr 
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -79,6 +81,24 @@ def common(func):
     for option in reversed(options):
         func = option(func)
     return pass_state(func)
+
+
+def when(epoch_ms: int | None, *, now: float | None = None) -> str:
+    """A moment as people say it: "just now", "5 min ago", "3 h ago", "yesterday", then the date; ahead of now,
+    "in 5 min", "in 3 h", then the date. --json keeps the epoch milliseconds."""
+    if epoch_ms is None:
+        return "?"
+    seconds = (time.time() if now is None else now) - epoch_ms / 1000
+    ahead, span = seconds < 0, abs(seconds)
+    if span < 45:
+        return "in a moment" if ahead else "just now"
+    for limit, size, unit in ((3600, 60, "min"), (86400, 3600, "h")):
+        if span < limit:
+            amount = f"{round(span / size)} {unit}"
+            return f"in {amount}" if ahead else f"{amount} ago"
+    if not ahead and span < 2 * 86400:
+        return "yesterday"
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def success(message: str) -> None:

@@ -1,11 +1,10 @@
 """`stage apps ...` and `stage run`: published apps, their channels, and workflow runs."""
 
 import json
-from datetime import UTC, datetime
 
 import click
 
-from stage_sdk.cli.output import State, bold, common, dim, success, warn
+from stage_sdk.cli.output import State, bold, common, dim, success, warn, when
 from stage_sdk.models import App, Channels, VersionBackend
 
 
@@ -54,7 +53,8 @@ def _show_channels(message: str, channels: Channels) -> None:
 
 @click.group()
 def apps():
-    """Published apps: publish, list, get, deploy, versions, channels, promote, rollback, history, preview-link."""
+    """Published apps: publish, list, get, update, archive, unarchive, deploy, versions, channels, promote, rollback,
+    history, preview-link."""
 
 
 @apps.command()
@@ -123,7 +123,7 @@ def deploy(state: State, sid, promote):
             ("production", promote and app and app.url),
         )
 
-    state.emit(result.to_json(), human=human)
+    state.emit(result.to_json(), human=human, quiet=lambda: click.echo(version.sid if version else ""))
 
 
 @apps.command()
@@ -133,7 +133,11 @@ def deploy(state: State, sid, promote):
 def promote(state: State, sid, app_version_sid):
     """Point production at a version (no rebuild)."""
     channels = state.client().stage.apps.promote(sid, app_version_sid=app_version_sid)
-    state.emit(channels.to_json(), human=lambda: _show_channels(f"Promoted {sid}: {_channel_line(channels)}", channels))
+    state.emit(
+        channels.to_json(),
+        human=lambda: _show_channels(f"Promoted {sid}: {_channel_line(channels)}", channels),
+        quiet=lambda: _quiet_production(channels),
+    )
 
 
 @apps.command()
@@ -143,7 +147,9 @@ def rollback(state: State, sid):
     """Point production back at its previous version."""
     channels = state.client().stage.apps.rollback(sid)
     message = f"Rolled back {sid}: {_channel_line(channels)}"
-    state.emit(channels.to_json(), human=lambda: _show_channels(message, channels))
+    state.emit(
+        channels.to_json(), human=lambda: _show_channels(message, channels), quiet=lambda: _quiet_production(channels)
+    )
 
 
 @apps.command()
@@ -164,8 +170,12 @@ def versions(state: State, sid):
     state.emit(
         {"versions": [v.to_json() for v in found], "count": len(found)},
         human=lambda: [
-            click.echo(f"v{v.version} {v.sid} {dim(f'{len(v.files)} files')} {v.url or ''}".rstrip()) for v in found
+            click.echo(
+                f"v{v.version} {v.sid} {dim(f'{len(v.files)} files, {when(v.created_at)}')} {v.url or ''}".rstrip()
+            )
+            for v in found
         ],
+        quiet=lambda: found and click.echo("\n".join(v.sid for v in found)),
     )
 
 
@@ -178,10 +188,55 @@ def history(state: State, sid):
     state.emit(
         {"moves": [move.to_json() for move in moves], "count": len(moves)},
         human=lambda: [
-            click.echo(f"{move.channel}: v{move.from_version or '-'} -> v{move.to_version} {dim(move.reason)}")
+            click.echo(
+                f"{move.channel}: v{move.from_version or '-'} -> v{move.to_version} "
+                f"{dim(f'{move.reason}, {when(move.created_at)}')}"
+            )
             for move in moves
         ],
+        quiet=lambda: moves and click.echo("\n".join(f"{m.channel} v{m.to_version}" for m in moves)),
     )
+
+
+def _update(state: State, sid: str, message: str, **fields) -> None:
+    app = state.client().stage.apps.update(sid, **fields)
+
+    def human():
+        success(message.format(app=app))
+        _show_app(app)
+
+    state.emit(app.to_json(), human=human, quiet=lambda: click.echo(app.sid))
+
+
+@apps.command()
+@click.argument("sid")
+@click.option("--name", help="A new name.")
+@click.option("--description", help="A new description.")
+@click.option("--ui-entry", help="The file each version's UI is built from.")
+@common
+def update(state: State, sid, name, description, ui_entry):
+    """Change an app's name, description or UI entry."""
+    fields = {key: value for key, value in {"name": name, "description": description, "uiEntry": ui_entry}.items()}
+    fields = {key: value for key, value in fields.items() if value is not None}
+    if not fields:
+        raise click.UsageError("give --name, --description or --ui-entry")
+    _update(state, sid, "Updated {app.sid}", **fields)
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def archive(state: State, sid):
+    """Archive an app: its origins and its API stop answering; nothing is deleted."""
+    _update(state, sid, "Archived {app.sid}", status="archived")
+
+
+@apps.command()
+@click.argument("sid")
+@common
+def unarchive(state: State, sid):
+    """Bring an archived app back."""
+    _update(state, sid, "Unarchived {app.sid}", status="active")
 
 
 @apps.command("preview-link")
@@ -194,16 +249,15 @@ def preview_link(state: State, sid, version, expires_in):
     link = state.client().stage.apps.preview_link(sid, version=version, expires_in=expires_in)
 
     def human():
-        success(f"Preview link for {sid} (valid until {_when(link.expires_at)})")
+        success(f"Preview link for {sid} (valid until {when(link.expires_at)})")
         click.echo(link.url)
 
     state.emit(link.to_json(), human=human, quiet=lambda: click.echo(link.url))
 
 
-def _when(epoch_ms: int | None) -> str:
-    if epoch_ms is None:
-        return "?"
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _quiet_production(channels: Channels) -> None:
+    production = channels.production
+    click.echo(production.app_version_sid if production else "")
 
 
 def _json_input(_ctx, _param, value):
@@ -227,9 +281,22 @@ def run(state: State, app_sid, workflow, input_, idempotency_key, dry_run):
     client = state.client()
     result = client.stage.run(app_sid, workflow, input_ or {}, idempotency_key=idempotency_key, dry_run=dry_run)
     body = json.dumps(result.data, indent=2, ensure_ascii=False)
+
+    def human():
+        detail = client.stage.runs.get(result.run_id) if result.run_id else None
+        if detail is not None:
+            note = " (dry run: every step rendered and checked, nothing sent or written)" if detail.dry_run else ""
+            success(f"Run {detail.run_id} {detail.status}{note}")
+            for step in detail.steps:
+                click.echo(f"  {step.index} {step.id or step.block} {dim(step.block)} {step.status}")
+                if detail.dry_run:
+                    rendered = json.dumps(step.config, ensure_ascii=False)
+                    click.echo(dim(f"      {rendered[:500]}"))
+        click.echo(body)
+
     state.emit(
         {"status": result.status_code, "runId": result.run_id, "data": result.data},
-        human=lambda: click.echo(body),
+        human=human,
         quiet=lambda: click.echo(result.run_id or body),
     )
 

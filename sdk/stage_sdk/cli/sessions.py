@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from stage_sdk.cli import config
-from stage_sdk.cli.output import State, bold, common, dim, read_stdin, success, warn
+from stage_sdk.cli.output import State, bold, common, dim, read_stdin, success, warn, when
 from stage_sdk.cli.renders import render_json, say, wait_options, waited
 
 DEFAULT_ENTRY = "/app/App.tsx"
@@ -243,7 +243,7 @@ def history(state: State, path):
 
     def human():
         for v in versions:
-            click.echo(f"v{v.version} {dim(f'{v.size}b')} {dim(str(v.created_at))}")
+            click.echo(f"v{v.version} {dim(f'{v.size}b')} {dim(when(v.created_at))}")
 
     state.emit({"path": path, "versions": [v.to_json() for v in versions], "session": session}, human=human)
 
