@@ -24,5 +24,5 @@ def test_the_api_tour_runs_as_written(live_server, api):
     )
     assert result.returncode == 0, result.stderr
     assert '"success":false' not in result.stdout and '"status":"error"' not in result.stdout, result.stdout
-    assert result.stdout.count('"success":true') == 11, result.stdout
+    assert result.stdout.count('"success":true') == 15, result.stdout
     assert result.stdout.count('"status":"success"') == 1, result.stdout

@@ -145,6 +145,10 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(dict(ERROR_REF), description=description)
 
 
+# On an operation (`extend_schema(extensions={NULLABLE_DATA: True})`): its `data` may be null (nothing there yet).
+NULLABLE_DATA = "x-stage-nullable-data"
+
+
 def envelope_schema_hook(result, generator, request, public):
     """Document every JSON response of /api/v1 inside the envelope, and the enveloped errors."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
@@ -153,16 +157,20 @@ def envelope_schema_hook(result, generator, request, public):
             continue
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            nullable = operation.pop(NULLABLE_DATA, False)
             for status, response in responses.items():
                 if not status.startswith("2"):
                     continue
                 content = response.get("content", {}).get("application/json")
                 if content is None:
                     continue
+                data = content.get("schema", {})
+                if nullable:
+                    data = {"allOf": [data], "nullable": True}
                 content["schema"] = {
                     "type": "object",
                     "required": ["success", "data"],
-                    "properties": {"success": {"type": "boolean", "enum": [True]}, "data": content.get("schema", {})},
+                    "properties": {"success": {"type": "boolean", "enum": [True]}, "data": data},
                 }
             for status, description in _ERROR_STATUSES.items():
                 responses.setdefault(

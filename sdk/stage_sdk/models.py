@@ -4,6 +4,7 @@ Every model keeps fields the SDK does not know yet in ``extra`` (camelCase keys,
 never breaks an older SDK, and ``to_json()`` gives the server's shape back.
 """
 
+import base64
 import re
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -163,6 +164,7 @@ class FileInfo(Model):
     path: str = ""
     version: int = 0
     size: int = 0
+    encoding: str = "utf-8"
 
 
 @dataclass
@@ -175,11 +177,19 @@ class SessionStatus(Model):
 
 @dataclass
 class FileContent(Model):
+    """A file's content: its text, or for a binary file (``encoding == "base64"``) its bytes in base64."""
+
     path: str = ""
     content: str = ""
     version: int = 0
     size: int = 0
     created_at: int | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, whichever way it is kept."""
+        return base64.b64decode(self.content) if self.encoding == "base64" else self.content.encode()
 
 
 @dataclass

@@ -23,14 +23,15 @@ def _list_of(model: type[m.Model]):
 
 
 def push_payload(files: Mapping[str, str] | Iterable[Mapping[str, str]]) -> dict[str, Any]:
-    """Both spec forms: [{"path", "content"}, ...] or {path: content}; sent as the server's list form."""
+    """Both spec forms: [{"path", "content", "encoding"?}, ...] or {path: content}; sent as the server's list form.
+    A binary file (an image, a font) is {"path", "content": <base64>, "encoding": "base64"}."""
     if isinstance(files, Mapping):
         return {"files": [{"path": path, "content": content} for path, content in files.items()]}
     items = []
     for index, item in enumerate(files):
         if not isinstance(item, Mapping) or "path" not in item or "content" not in item:
             raise StageError("VALIDATION_ERROR", f"files[{index}] must be a mapping with 'path' and 'content'")
-        items.append({"path": item["path"], "content": item["content"]})
+        items.append({key: item[key] for key in ("path", "content", "encoding") if key in item})
     return {"files": items}
 
 

@@ -14,12 +14,14 @@ class SessionCreateInput(StrictSerializer):
 
 class PushInput(StrictSerializer):
     files = serializers.JSONField(
-        help_text='Either {"/path": "content", ...} or [{"path": "/path", "content": "..."}, ...].'
+        help_text='Either {"/path": "content", ...} or [{"path": "/path", "content": "...", "encoding"?: ...}, ...]'
+        ' ("encoding": "base64" for a binary file: an image, a font).'
     )
 
 
 class FileWriteInput(StrictSerializer):
     content = StrictCharField(allow_blank=True, trim_whitespace=False)
+    encoding = serializers.ChoiceField(choices=["utf-8", "base64"], required=False, default="utf-8")
 
 
 class RenderInput(StrictSerializer):
@@ -35,18 +37,18 @@ class GoogleScopesInput(StrictSerializer):
 
 
 def push_files_from(value) -> list[tuple[object, object]]:
-    """Accept both push forms: the spec's {path: content} and the SDK's [{path, content}]."""
+    """Accept both push forms: the spec's {path: content} and the SDK's [{path, content, encoding?}]."""
     if isinstance(value, dict):
         return list(value.items())
     if isinstance(value, list):
         files = []
         for index, item in enumerate(value):
-            if not isinstance(item, dict) or set(item) != {"path", "content"}:
+            if not isinstance(item, dict) or not {"path", "content"} <= set(item) <= {"path", "content", "encoding"}:
                 raise ValidationFailed(
-                    f"files[{index}] must be an object with exactly 'path' and 'content'",
-                    details={"files": {str(index): ["Expected {path, content}."]}},
+                    f"files[{index}] must be an object with 'path', 'content' and optionally 'encoding'",
+                    details={"files": {str(index): ["Expected {path, content, encoding?}."]}},
                 )
-            files.append((item["path"], item["content"]))
+            files.append((item["path"], item["content"], item.get("encoding", "utf-8")))
         return files
     raise ValidationFailed(
         "files must be an object {path: content} or a list of {path, content}",

@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.envelope import error_response
+from core.api.envelope import NULLABLE_DATA, error_response
 from core.api.pagination import NewestFirstPagination, page_of
 from core.api.serializers import validated
 from core.errors import ValidationFailed
@@ -131,7 +131,7 @@ class SessionFileView(SessionScopedView):
     def put(self, request, session_id, path):
         session = self.session()
         data = validated(s.FileWriteInput, request.data)
-        version = file_write(session=session, path="/" + path, content=data["content"])
+        version = file_write(session=session, path="/" + path, content=data["content"], encoding=data["encoding"])
         return Response(presenters.FileWrittenOutput.of(version))
 
 
@@ -182,7 +182,9 @@ class SnapshotRestoreView(SessionScopedView):
 
 class SessionRenderView(SessionScopedView):
     @extend_schema(
-        responses=presenters.RenderStateOutput(allow_null=True), summary="The latest render's state (null: none yet)"
+        responses=presenters.RenderStateOutput,
+        summary="The latest render's state (null: none yet)",
+        extensions={NULLABLE_DATA: True},
     )
     def get(self, request, session_id):
         return Response(presenters.RenderStateOutput.of(selectors.render_latest(session=self.session())))

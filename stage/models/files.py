@@ -9,7 +9,13 @@ class FileVersion(models.Model):
     version = models.PositiveIntegerField()
     content = models.TextField()
     size = models.PositiveIntegerField(help_text="Bytes of the UTF-8 content.")
-    sha256 = models.CharField(max_length=64, help_text="Of the UTF-8 content: a push of the same content is no change.")
+    sha256 = models.CharField(max_length=64, help_text="Of the content: a push of the same content is no change.")
+    encoding = models.CharField(
+        max_length=8,
+        choices=[("utf-8", "UTF-8 text"), ("base64", "Binary, base64")],
+        default="utf-8",
+        help_text="base64: a binary file (an image, a font) kept as base64 text; size counts its bytes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

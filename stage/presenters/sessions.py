@@ -47,6 +47,7 @@ class FileWrittenOutput(Output):
 class FileSummaryOutput(FileWrittenOutput):
     """A row of selectors.current_files (a RowsField): the latest version of one path."""
 
+    encoding = serializers.ChoiceField(choices=["utf-8", "base64"], help_text="base64: a binary file.")
     content = serializers.CharField(required=False, help_text="Only with ?content=1.")
 
 
@@ -55,7 +56,8 @@ class FileHistoryOutput(FileWrittenOutput):
 
 
 class FileDetailOutput(FileHistoryOutput):
-    content = serializers.CharField()
+    content = serializers.CharField(help_text="The text, or for a binary file its bytes in base64.")
+    encoding = serializers.ChoiceField(choices=["utf-8", "base64"])
 
 
 class RenderTriggeredOutput(Output):
@@ -88,7 +90,7 @@ class StatusOutput(Output):
 
     session = SessionTimesOutput()
     render = RenderStateOutput(allow_null=True)
-    files = RowsField(FileSummaryOutput)
+    files = RowsField(FileWrittenOutput)  # the spec's {path, version, size}, exactly
 
 
 class SnapshotOutput(Output):
@@ -152,7 +154,11 @@ def session_detail(session: Session) -> dict:
 
 def session_status(session: Session) -> dict:
     render = selectors.render_latest(session=session)
-    return StatusOutput.of({"session": session, "render": render, "files": selectors.current_files(session=session)})
+    files = [
+        {"path": row["path"], "version": row["version"], "size": row["size"]}
+        for row in selectors.current_files(session=session)
+    ]
+    return StatusOutput.of({"session": session, "render": render, "files": files})
 
 
 def snapshots_with_counts(session: Session) -> list[dict]:

@@ -17,9 +17,12 @@ MAX_ERROR_LOCATIONS = 50
 T = TypeVar("T")
 
 
-def content_hash(*, entry: str, files: dict[str, str]) -> str:
+def content_hash(*, entry: str, files: dict[str, str], binary: dict[str, str] | None = None) -> str:
     """Everything that decides the artifact: the entry, every file's path and content, and the builder."""
-    payload = json.dumps([builder_fingerprint(), entry, sorted(files.items())], separators=(",", ":"))
+    everything = [builder_fingerprint(), entry, sorted(files.items())]
+    if binary:
+        everything.append(sorted(binary.items()))
+    payload = json.dumps(everything, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -42,19 +45,24 @@ def artifact_store(*, content_hash: str, output: esbuild.BuildOutput, shared: st
 
 
 def artifact_for(
-    *, entry: str, files: dict[str, str], attach: Callable[[RenderArtifact], T], fail: Callable[[list[dict], str], T]
+    *,
+    entry: str,
+    files: dict[str, str],
+    binary: dict[str, str] | None = None,
+    attach: Callable[[RenderArtifact], T],
+    fail: Callable[[list[dict], str], T],
 ) -> T:
-    """Reuse the artifact of these exact files or build it; `attach(artifact)` records it on its user (inside the
-    lock that keeps retention.py from deleting a reused artifact meanwhile), `fail(errors, text)` records a
-    failed build's errors (capped)."""
-    digest = content_hash(entry=entry, files=files)
+    """Reuse the artifact of these exact files (text, and binary ones in base64) or build it; `attach(artifact)`
+    records it on its user (inside the lock that keeps retention.py from deleting a reused artifact meanwhile),
+    `fail(errors, text)` records a failed build's errors (capped)."""
+    digest = content_hash(entry=entry, files=files, binary=binary)
     with transaction.atomic():  # a reused artifact stays locked until its user points at it (retention.py)
         artifact = RenderArtifact.objects.select_for_update().filter(content_hash=digest).first()
         if artifact is not None:
             return attach(artifact)
     try:
         shared = shared_library()
-        output = esbuild.build_bundle(entry=entry, files=files, shared=shared.exports)
+        output = esbuild.build_bundle(entry=entry, files=files, binary=binary, shared=shared.exports)
     except esbuild.BuildFailed as exc:
         errors = exc.errors[:MAX_ERROR_LOCATIONS]
         return fail(errors, esbuild.format_errors(errors)[:MAX_ERROR_LENGTH])

@@ -8,7 +8,7 @@ from django.utils import timezone
 from stage.changes import preview_changed_on_commit
 from stage.models import Render, RenderArtifact
 from stage.renders.artifacts import artifact_for
-from stage.selectors import current_files
+from stage.selectors import current_files, split_by_encoding
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (Render.Status.QUEUED, Render.Status.BUILDING)
@@ -45,7 +45,7 @@ def render_build(*, render_id: int) -> Render | None:
         status=Render.Status.BUILDING, started_at=timezone.now()
     )
     preview_changed_on_commit(render.session.public_id)
-    files = {row["path"]: row["content"] for row in current_files(session=render.session, with_content=True)}
+    files, binary = split_by_encoding(current_files(session=render.session, with_content=True))
 
     def ready(artifact: RenderArtifact) -> Render:
         return _finish(
@@ -62,4 +62,4 @@ def render_build(*, render_id: int) -> Render | None:
         logger.info("render %s v%s failed: %s", render.session_id, render.version, text[:500])
         return _finish(render, status=Render.Status.FAILED, error=text, error_locations=errors)
 
-    return artifact_for(entry=render.entry, files=files, attach=ready, fail=failed)
+    return artifact_for(entry=render.entry, files=files, binary=binary, attach=ready, fail=failed)

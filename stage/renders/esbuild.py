@@ -108,12 +108,18 @@ def _call(request: dict, timeout: float) -> dict:
 
 
 def build_bundle(
-    *, entry: str, files: dict[str, str], shared: dict[str, list[str]] | None = None, timeout: float | None = None
+    *,
+    entry: str,
+    files: dict[str, str],
+    binary: dict[str, str] | None = None,
+    shared: dict[str, list[str]] | None = None,
+    timeout: float | None = None,
 ) -> BuildOutput:
-    """Bundle `entry` and what it imports from `files`, reading the modules `shared` names (a SharedOutput's
-    exports) from the shared script, or bundling everything when it is None; raise BuildFailed with located
-    errors."""
-    request = {"entry": entry, "files": files, "allowed": ALLOWED_IMPORTS, "exports": shared or {}}
+    """Bundle `entry` and what it imports from `files` (and from `binary`, path -> base64: images, fonts, imported
+    as data URLs), reading the modules `shared` names (a SharedOutput's exports) from the shared script, or
+    bundling everything when it is None; raise BuildFailed with located errors."""
+    request = {"entry": entry, "files": files, "binary": binary or {}, "allowed": ALLOWED_IMPORTS}
+    request["exports"] = shared or {}
     answer = _call(request, settings.STAGE_RENDER_TIMEOUT_SECONDS if timeout is None else timeout)
     return BuildOutput(js=answer["js"], css=answer["css"], source_map=answer.get("map", ""))
 

@@ -38,6 +38,7 @@ def version_ui_build(*, version_id: int) -> AppVersion | None:
     return artifact_for(
         entry=version.ui_entry,
         files=version_files(version=version),
+        binary=version_files(version=version, encoding="base64"),
         attach=lambda artifact: _finish(version, ui_status=UiStatus.READY, ui_artifact=artifact),
         fail=failed,
     )

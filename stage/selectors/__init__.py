@@ -25,6 +25,7 @@ from stage.selectors.sessions import (
     session_list,
     snapshot_get,
     snapshot_list,
+    split_by_encoding,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "session_list",
     "snapshot_get",
     "snapshot_list",
+    "split_by_encoding",
     "version_files",
     "version_get",
     "version_get_by_number",

@@ -64,9 +64,9 @@ def channels_of(*, app: App) -> dict[str, Channel]:
     return {channel.name: channel for channel in Channel.objects.select_related("version", "app").filter(app=app)}
 
 
-def version_files(*, version: AppVersion) -> dict[str, str]:
-    """The version's files, path -> content, in one query."""
-    rows = AppVersionFile.objects.filter(version=version).order_by("path")
+def version_files(*, version: AppVersion, encoding: str = "utf-8") -> dict[str, str]:
+    """The version's text files (or, with encoding="base64", its binary ones), path -> content, in one query."""
+    rows = AppVersionFile.objects.filter(version=version, file_version__encoding=encoding).order_by("path")
     return dict(rows.values_list("path", "file_version__content"))
 
 

@@ -28,13 +28,23 @@ def path_or_error(raw_path: object, *, field: str = "path") -> str:
 
 
 def current_files(*, session: Session, with_content: bool = False) -> list[dict]:
-    fields = ["path", "version", "size"]
+    """The latest version of each file: path, version, size (bytes), encoding (utf-8, or base64 for a binary file)
+    and, when asked, content."""
+    fields = ["path", "version", "size", "file_version__encoding"]
     if with_content:
         fields.append("file_version__content")
     rows = CurrentFile.objects.filter(session=session).order_by("path").values_list(*fields)
     if with_content:
-        return [{"path": p, "version": v, "size": s, "content": c} for p, v, s, c in rows]
-    return [{"path": p, "version": v, "size": s} for p, v, s in rows]
+        return [{"path": p, "version": v, "size": s, "encoding": e, "content": c} for p, v, s, e, c in rows]
+    return [{"path": p, "version": v, "size": s, "encoding": e} for p, v, s, e in rows]
+
+
+def split_by_encoding(rows) -> tuple[dict[str, str], dict[str, str]]:
+    """(path -> text, path -> base64) of rows holding path, content and encoding."""
+    text, binary = {}, {}
+    for row in rows:
+        (binary if row["encoding"] == "base64" else text)[row["path"]] = row["content"]
+    return text, binary
 
 
 def file_get(*, session: Session, path: str, version: int | None = None) -> FileVersion | None:

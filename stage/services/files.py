@@ -1,3 +1,5 @@
+import base64
+import binascii
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,8 +25,21 @@ def _content_problem(content: str) -> str | None:
     return None
 
 
-def _validated(files: Iterable[tuple[object, object]]) -> list[tuple[str, str, int]]:
-    """Check every file before anything is written; return (path, content, size) or raise naming each offender."""
+TEXT, BASE64 = "utf-8", "base64"
+
+
+def _decoded(content: str) -> bytes | None:
+    """The bytes of base64 content (standard alphabet, padded), or None when it is not that."""
+    try:
+        return base64.b64decode(content.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return None
+
+
+def _validated(files: Iterable[tuple]) -> list[tuple[str, str, int, str]]:
+    """Check every file before anything is written; return (path, content, size, encoding) or raise naming each
+    offender. A file is (path, content) or (path, content, encoding): "utf-8" text, or "base64" for a binary file
+    (kept as canonical base64; its size is its bytes)."""
     files = list(files)
     if len(files) > settings.STAGE_MAX_PUSH_FILES:
         raise PayloadTooLarge(
@@ -35,7 +50,8 @@ def _validated(files: Iterable[tuple[object, object]]) -> list[tuple[str, str, i
     seen: set[str] = set()
     total = 0
     too_large: list[str] = []
-    for raw_path, content in files:
+    for raw_path, content, *rest in files:
+        encoding = rest[0] if rest else TEXT
         label = raw_path if isinstance(raw_path, str) else repr(raw_path)
         try:
             path = normalize_path(raw_path)
@@ -48,16 +64,26 @@ def _validated(files: Iterable[tuple[object, object]]) -> list[tuple[str, str, i
         if path in seen:
             errors.setdefault(path, []).append(f"{path} appears more than once in this push.")
             continue
-        problem = _content_problem(content)
-        if problem:
-            errors.setdefault(path, []).append(f"Content of {path} {problem}.")
+        if encoding not in (TEXT, BASE64):
+            errors.setdefault(path, []).append(f"Encoding of {path} must be utf-8 or base64.")
             continue
+        if encoding == BASE64:
+            raw = _decoded(content)
+            if raw is None:
+                errors.setdefault(path, []).append(f"Content of {path} is not valid base64.")
+                continue
+            content, size = base64.b64encode(raw).decode("ascii"), len(raw)
+        else:
+            problem = _content_problem(content)
+            if problem:
+                errors.setdefault(path, []).append(f"Content of {path} {problem}.")
+                continue
+            size = len(content.encode())
         seen.add(path)
-        size = len(content.encode())
         if size > settings.STAGE_MAX_FILE_BYTES:
             too_large.append(path)
         total += size
-        checked.append((path, content, size))
+        checked.append((path, content, size, encoding))
     if errors:
         first = next(iter(errors.values()))[0]
         more = f" ({len(errors)} files are invalid)" if len(errors) > 1 else ""
@@ -80,7 +106,12 @@ class Pushed:
     unchanged: list[str]
 
 
-def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> Pushed:
+def _digest(content: str, encoding: str) -> str:
+    raw = base64.b64decode(content) if encoding == BASE64 else content.encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def files_push(*, session: Session, files: Iterable[tuple]) -> Pushed:
     """Write many files as one transaction: every file whose content differs from its latest version gets its
     next version (a file pushed again as it is gets none), or nothing is written."""
     checked = _validated(files)
@@ -88,15 +119,15 @@ def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> P
         return Pushed(written=[], unchanged=[])
     with transaction.atomic():
         session_lock(session=session)
-        paths = [path for path, _, _ in checked]
+        paths = [path for path, *_ in checked]
         current = CurrentFile.objects.filter(session=session, path__in=paths)
         latest = {
             path: (version, digest)
             for path, version, digest in current.values_list("path", "version", "file_version__sha256")
         }
-        digests = {path: hashlib.sha256(content.encode()).hexdigest() for path, content, _ in checked}
+        digests = {path: _digest(content, encoding) for path, content, _, encoding in checked}
         unchanged = [path for path in paths if path in latest and latest[path][1] == digests[path]]
-        changed = [(path, content, size) for path, content, size in checked if path not in unchanged]
+        changed = [file for file in checked if file[0] not in unchanged]
         versions = FileVersion.objects.bulk_create(
             FileVersion(
                 session=session,
@@ -105,8 +136,9 @@ def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> P
                 content=content,
                 size=size,
                 sha256=digests[path],
+                encoding=encoding,
             )
-            for path, content, size in changed
+            for path, content, size, encoding in changed
         )
         CurrentFile.objects.bulk_create(
             [
@@ -121,9 +153,9 @@ def files_push(*, session: Session, files: Iterable[tuple[object, object]]) -> P
     return Pushed(written=versions, unchanged=unchanged)
 
 
-def file_write(*, session: Session, path: str, content: str) -> FileVersion:
+def file_write(*, session: Session, path: str, content: str, encoding: str = TEXT) -> FileVersion:
     """Write one file: its next version, or its latest when the content is the same."""
-    pushed = files_push(session=session, files=[(path, content)])
+    pushed = files_push(session=session, files=[(path, content, encoding)])
     if pushed.written:
         return pushed.written[0]
     current = CurrentFile.objects.select_related("file_version").get(session=session, path=pushed.unchanged[0])

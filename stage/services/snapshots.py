@@ -24,6 +24,6 @@ def snapshot_create(*, session: Session, name: str | None = None) -> Snapshot:
 def snapshot_restore(*, snapshot: Snapshot) -> int:
     """Write the snapshot's files back as new versions (those changed since; the others already hold the snapshot's
     content); files added since are left as they are. Returns how many files the snapshot holds, all now as then."""
-    files = list(snapshot.files.values_list("path", "content"))
+    files = list(snapshot.files.values_list("path", "content", "encoding"))
     files_push(session=snapshot.session, files=files)
     return len(files)

@@ -1,5 +1,6 @@
 """End to end in real headless Chromium: push, render, open /s/<id>, and look at what the app did."""
 
+import re
 import time
 
 import pytest
@@ -799,3 +800,27 @@ export default function App() {{
 
     assert local_server.requests == []  # form-action 'none': the frame may handle a form, not send one
     expect(page.locator("#stage-status")).to_have_text("ready")  # the platform's page around it is untouched
+
+
+PNG_RED_4x4 = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8CAB+GTG8HSALfKY52fTcuYAAAAAElFTkSuQmCC"
+
+
+def test_an_image_pushed_as_base64_imports_as_a_url_the_frame_loads(api, capture, page, live_server):
+    app = (
+        'import logo from "./logo.png";\nimport "./page.css";\n'
+        'export default () => <div><img id="logo" src={logo} alt="logo" /><div id="bg" className="bg" /></div>;'
+    )
+    files = [
+        {"path": "/app/App.tsx", "content": app},
+        {"path": "/app/page.css", "content": ".bg { width: 4px; height: 4px; background: url(./logo.png); }"},
+        {"path": "/app/logo.png", "content": PNG_RED_4x4, "encoding": "base64"},
+    ]
+    session_id = new_session(api, files)
+    trigger(api, session_id, capture)
+
+    frame = open_preview(page, live_server, session_id)
+
+    logo = frame.locator("#logo")
+    expect(logo).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 4  # decoded: the bytes arrived whole
+    assert "data:image/png;base64," in css(frame.locator("#bg"), "background-image")

@@ -62,12 +62,11 @@ def test_the_quickstart_new_push_status_read_open(stage, stage_url, app_dir, tmp
     code, out, err = stage("push", str(app_dir), "--json")
     pushed = as_json(out)
 
-    # then text files land under /app, hidden files, node_modules and binaries stay home, and it rendered
+    # then its files land under /app (the image as base64), hidden files and node_modules stay home, and it rendered
     assert code == 0
-    assert pushed["files"] == ["/app/App.tsx", "/app/components/Button.tsx"]
-    assert (pushed["success"], pushed["count"], pushed["version"], pushed["session"]) == (True, 2, 1, created["id"])
-    assert pushed["skipped"] == [str(app_dir / "logo.png")]
-    assert "logo.png" in err
+    assert pushed["files"] == ["/app/App.tsx", "/app/components/Button.tsx", "/app/logo.png"]
+    assert (pushed["success"], pushed["count"], pushed["version"], pushed["session"]) == (True, 3, 1, created["id"])
+    assert pushed["skipped"] == [] and err == ""
 
     code, out, _ = stage("status", "--json")
     status = as_json(out)
@@ -75,17 +74,19 @@ def test_the_quickstart_new_push_status_read_open(stage, stage_url, app_dir, tmp
     assert status["sessionId"] == created["id"]
     assert status["render"]["entry"] == "/app/App.tsx"
     assert status["render"]["version"] == 1
-    assert [f["path"] for f in status["files"]] == ["/app/App.tsx", "/app/components/Button.tsx"]
+    assert [f["path"] for f in status["files"]] == ["/app/App.tsx", "/app/components/Button.tsx", "/app/logo.png"]
 
     assert stage("read", "/app/App.tsx") == (0, APP_TSX, "")
     assert stage("open", "-q")[1].strip() == created["url"]
     code, out, _ = stage("ls", "--json")
     assert as_json(out) == {
         "path": "/app",
-        "files": ["/app/App.tsx", "/app/components/Button.tsx"],
-        "count": 2,
+        "files": ["/app/App.tsx", "/app/components/Button.tsx", "/app/logo.png"],
+        "count": 3,
         "session": created["id"],
     }
+    read = CliRunner().invoke(cli, ["read", "/app/logo.png"], catch_exceptions=False)
+    assert read.exit_code == 0 and read.stdout_bytes == (app_dir / "logo.png").read_bytes()  # the same bytes back
     assert stage("ls", "/app/components", "-q")[1] == "/app/components/Button.tsx\n"
 
 
@@ -155,7 +156,7 @@ def test_a_failed_build_exits_4_and_says_where_with_the_line(stage, app_dir):
     code, out, err = stage("push", str(app_dir))
 
     assert code == 4
-    assert "✓ Pushed 2 files to /app (2 changed, 0 unchanged)" in out
+    assert "✓ Pushed 3 files to /app (3 changed, 0 unchanged)" in out
     assert "✗ Build failed: /app/App.tsx (v1)" in err
     assert '/app/App.tsx:1:19: Import "axios" is not available in Stage' in err
     assert "    1 | import axios from 'axios';" in err
@@ -175,7 +176,7 @@ def test_pushing_again_unchanged_says_so_and_still_renders(stage, app_dir):
     code, out, _ = stage("push", str(app_dir), "--json")
 
     pushed = as_json(out)
-    assert code == 0 and (pushed["changed"], pushed["unchanged"], pushed["status"]) == (0, 2, "ready")
+    assert code == 0 and (pushed["changed"], pushed["unchanged"], pushed["status"]) == (0, 3, "ready")
     assert pushed["render"]["version"] == 2
 
 

@@ -55,9 +55,9 @@ def test_push_accepts_the_spec_form_and_the_sdk_form(api):
     assert data(push(api, session_id, sdk_form)) == {"count": 2, "changed": 2, "unchanged": 0}
     files = data(api.get(f"/api/v1/stage/sessions/{session_id}/files"))
     assert files == [
-        {"path": "/app/App.tsx", "version": 2, "size": 2},
-        {"path": "/app/x.ts", "version": 1, "size": 1},
-        {"path": "/app/y.ts", "version": 1, "size": 1},
+        {"path": "/app/App.tsx", "version": 2, "size": 2, "encoding": "utf-8"},
+        {"path": "/app/x.ts", "version": 1, "size": 1, "encoding": "utf-8"},
+        {"path": "/app/y.ts", "version": 1, "size": 1, "encoding": "utf-8"},
     ]
 
 
@@ -82,7 +82,7 @@ def test_push_normalises_paths_and_counts_utf8_bytes(api):
     session_id = new_session(api)
     push(api, session_id, {"//app/./ünï.ts": "é"})
     assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files")) == [
-        {"path": "/app/ünï.ts", "version": 1, "size": 2}
+        {"path": "/app/ünï.ts", "version": 1, "size": 2, "encoding": "utf-8"}
     ]
 
 
@@ -163,7 +163,7 @@ def test_files_with_content(api):
     session_id = new_session(api)
     push(api, session_id, {"/a.ts": "A"})
     assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files?content=1")) == [
-        {"path": "/a.ts", "version": 1, "size": 1, "content": "A"}
+        {"path": "/a.ts", "version": 1, "size": 1, "encoding": "utf-8", "content": "A"}
     ]
 
 
@@ -321,3 +321,46 @@ def test_paths_unicode_would_disguise_are_refused_and_nothing_is_written(api, pa
 
     assert path in refused["details"]["files"]
     assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files")) == []
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def test_binary_files_push_as_base64_and_read_back_the_same(api):
+    session_id = new_session(api)
+    logo = {"path": "/app/logo.png", "content": PNG, "encoding": "base64"}
+
+    pushed = data(push(api, session_id, [logo, {"path": "/app/App.tsx", "content": "x"}]))
+
+    assert pushed == {"count": 2, "changed": 2, "unchanged": 0}
+    listed = {f["path"]: f for f in data(api.get(f"/api/v1/stage/sessions/{session_id}/files"))}
+    assert listed["/app/logo.png"]["encoding"] == "base64" and listed["/app/logo.png"]["size"] == 70
+    read = data(api.get(f"/api/v1/stage/sessions/{session_id}/files/app/logo.png"))
+    assert (read["content"], read["encoding"], read["size"]) == (PNG, "base64", 70)
+    assert data(push(api, session_id, [logo]))["unchanged"] == 1  # the same bytes: no new version
+    written = api.put(
+        f"/api/v1/stage/sessions/{session_id}/files/app/icon.png", {"content": PNG, "encoding": "base64"}, format="json"
+    )
+    assert data(written)["size"] == 70
+
+
+@pytest.mark.parametrize("content", ["not base64!", "iVBORw0", "aGVsbG8=\n"])
+def test_content_that_is_not_base64_is_refused_and_nothing_is_written(api, content):
+    session_id = new_session(api)
+
+    refused = error(push(api, session_id, [{"path": "/app/ok.ts", "content": "ok"},
+                                           {"path": "/app/x.png", "content": content, "encoding": "base64"}]),
+                    400, "VALIDATION_ERROR")  # fmt: skip
+
+    assert "not valid base64" in refused["message"]
+    assert data(api.get(f"/api/v1/stage/sessions/{session_id}/files")) == []
+
+
+def test_binary_files_are_capped_by_their_bytes(api, settings):
+    settings.STAGE_MAX_FILE_BYTES = 50
+    session_id = new_session(api)
+
+    error(push(api, session_id, [{"path": "/app/logo.png", "content": PNG, "encoding": "base64"}]), 413,
+          "PAYLOAD_TOO_LARGE")  # fmt: skip
+    error(push(api, session_id, [{"path": "/app/x.png", "content": "AA==", "encoding": "utf-16"}]), 400,
+          "VALIDATION_ERROR")  # fmt: skip

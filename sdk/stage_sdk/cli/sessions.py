@@ -1,5 +1,6 @@
 """Session commands: new, write, read, ls, push, render, status, history, snapshot, restore, open."""
 
+import base64
 import posixpath
 import sys
 from contextlib import nullcontext
@@ -58,9 +59,23 @@ def read(state: State, remote, version):
     """Print a file's content."""
     session = state.session_id()
     found = state.client().stage.sessions.read_file(session, remote, version=version)
-    show = lambda: click.echo(found.content, nl=False)  # noqa: E731
+
+    def show():
+        if found.encoding == "base64":  # a binary file: its bytes, as they were pushed
+            stream = click.get_binary_stream("stdout")
+            stream.write(found.data)
+            stream.flush()
+        else:
+            click.echo(found.content, nl=False)
+
     state.emit(
-        {"path": found.path, "content": found.content, "version": found.version, "session": session},
+        {
+            "path": found.path,
+            "content": found.content,
+            "encoding": found.encoding,
+            "version": found.version,
+            "session": session,
+        },
         human=show,
         quiet=show,
     )
@@ -91,7 +106,8 @@ def _read_text(path: Path) -> str:
 
 
 def collect(local: Path, remote_dir: str) -> tuple[dict[str, str], list[str]]:
-    """The files to push as {remote path: text}, and the local files skipped (not UTF-8 text)."""
+    """The files to push as {remote path: text}, binary ones (images, fonts: not UTF-8 text) as
+    {"content": base64, "encoding": "base64"}, and the local files that could not be read."""
     if local.is_file():
         candidates = [(local, local.name)]
     elif local.is_dir():
@@ -106,9 +122,17 @@ def collect(local: Path, remote_dir: str) -> tuple[dict[str, str], list[str]]:
     files, skipped = {}, []
     for path, relative in candidates:
         try:
-            files[posixpath.join(remote_dir, relative)] = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
+            raw = path.read_bytes()
+        except OSError:
             skipped.append(str(path))
+            continue
+        try:
+            files[posixpath.join(remote_dir, relative)] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            files[posixpath.join(remote_dir, relative)] = {
+                "content": base64.b64encode(raw).decode(),
+                "encoding": "base64",
+            }
     return files, skipped
 
 
@@ -116,7 +140,7 @@ def batches(files: dict[str, str], size: int, max_bytes: int):
     """Split a push into requests of at most ``size`` files and about ``max_bytes`` of content."""
     batch, weight = {}, 0
     for path, content in files.items():
-        cost = len(content.encode("utf-8"))
+        cost = len(content["content"]) if isinstance(content, dict) else len(content.encode("utf-8"))
         if batch and (len(batch) >= size or weight + cost > max_bytes):
             yield batch
             batch, weight = {}, 0
@@ -124,6 +148,13 @@ def batches(files: dict[str, str], size: int, max_bytes: int):
         weight += cost
     if batch:
         yield batch
+
+
+def _as_items(chunk: dict) -> list[dict]:
+    return [
+        {"path": path, **(content if isinstance(content, dict) else {"content": content})}
+        for path, content in chunk.items()
+    ]
 
 
 @click.command()
@@ -141,7 +172,7 @@ def push(state: State, local_dir, remote_dir, entry, no_render, batch_size, wait
     if not files:
         raise click.UsageError(f"no files found in {local_dir}")
     for path in skipped:
-        warn(f"skipped {path} (not UTF-8 text)")
+        warn(f"skipped {path} (could not be read)")
     session = state.session_id()
     sessions = state.client().stage.sessions
     chunks = list(batches(files, batch_size, 8 * 1024 * 1024))
@@ -151,7 +182,7 @@ def push(state: State, local_dir, remote_dir, entry, no_render, batch_size, wait
     changed = unchanged = 0
     with bar:
         for chunk in chunks:
-            pushed = sessions.push_files(session, chunk)
+            pushed = sessions.push_files(session, _as_items(chunk))
             changed, unchanged = changed + pushed.changed, unchanged + pushed.unchanged
             if show_bar:
                 bar.update(len(chunk))

@@ -4,7 +4,8 @@
 //   {"shared": ["react", "recharts", ...]}: the shared libraries, built once per builder version: these packages
 //     and every platform module (@/components/ui/*, @/lib/utils) as one script that sets window.__stageShared.
 //     Answer: {"ok": true, "js": "...", "exports": {"react": ["default", "useState", ...], ...}}.
-//   {"entry": "/app/App.tsx", "files": {...}, "allowed": ["react", "lodash/*"], "exports": {<the shared build's>}}:
+//   {"entry": "/app/App.tsx", "files": {...}, "binary": {path: base64}, "allowed": ["react", "lodash/*"],
+//    "exports": {<the shared build's>}}: (binary files import as data URLs: images, fonts, media)
 //     one app, its imports of shared modules read from window.__stageShared (so React, Radix, recharts and the
 //     components are neither rebuilt nor resent per render).
 //     Answer: {"ok": true, "js": "...", "css": "..."} or {"ok": false, "errors": [{file, line, column, message}]}.
@@ -29,7 +30,8 @@ const EXTENSIONS = [".tsx", ".ts", ".jsx", ".js", ".mjs", ".json", ".css"];
 const LOADERS = {
   ".ts": "ts", ".tsx": "tsx", ".js": "jsx", ".jsx": "jsx", ".mjs": "jsx", ".json": "json", ".css": "css",
   ".svg": "dataurl", ".png": "dataurl", ".jpg": "dataurl", ".jpeg": "dataurl", ".gif": "dataurl",
-  ".webp": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".txt": "text", ".md": "text",
+  ".webp": "dataurl", ".avif": "dataurl", ".ico": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl",
+  ".otf": "dataurl", ".mp3": "dataurl", ".wav": "dataurl", ".mp4": "dataurl", ".webm": "dataurl", ".txt": "text", ".md": "text",
 };
 export const DEFAULT_EXPORT_MESSAGE = "Entry point must default-export a React component";
 
@@ -141,8 +143,8 @@ function sharedFilter(exports) {
   return new RegExp(`^(${escaped.join("|")})$`);
 }
 
-function vfsPlugin({ entry, files, allowed, exports = {} }, platformUsed) {
-  const has = (p) => Object.prototype.hasOwnProperty.call(files, p);
+function vfsPlugin({ entry, files, binary = {}, allowed, exports = {} }, platformUsed) {
+  const has = (p) => Object.hasOwn(files, p) || Object.hasOwn(binary, p);
   const isShared = (spec) => Object.prototype.hasOwnProperty.call(exports, spec);
   const icons = lucideNames(files);
   const lookup = (base) => {
@@ -208,6 +210,10 @@ function vfsPlugin({ entry, files, allowed, exports = {} }, platformUsed) {
       build.onLoad({ filter: /.*/, namespace: VFS }, (args) => {
         const loader = loaderFor(args.path);
         if (!loader) return { errors: [{ text: `Cannot import ${args.path}: unsupported file type` }] };
+        if (Object.hasOwn(binary, args.path)) {
+          if (loader !== "dataurl") return { errors: [{ text: `Cannot import ${args.path}: a binary file imports only as an image, a font or media` }] };
+          return { contents: Buffer.from(binary[args.path], "base64"), loader };
+        }
         return { contents: files[args.path], loader };
       });
     },
