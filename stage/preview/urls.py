@@ -9,4 +9,5 @@ urlpatterns = [
     path("<id:session_id>/errors", views.preview_report_error, name="preview-errors"),
     path("<id:session_id>/live", live.preview_live, name="preview-live"),
     path("<id:session_id>/events", events.preview_events, name="preview-events"),
+    path("<id:session_id>/artifact", views.preview_artifact, name="preview-artifact"),
 ]

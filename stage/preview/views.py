@@ -54,6 +54,7 @@ def preview_page(request, session_id: str):
         "frameUrl": f"{frame_origin}/frame",
         "errorsUrl": reverse("preview-errors", args=[session.public_id]),
         "eventsUrl": reverse("preview-events", args=[session.public_id]),
+        "artifactUrl": reverse("preview-artifact", args=[session.public_id]),
         "pollMs": settings.STAGE_PREVIEW_POLL_MS,
         **preview_state_of(session),
     }
@@ -96,6 +97,23 @@ def preview_frame(request, session_id: str):
 def session_frame(request):
     """The frame on the session's own origin (s-<id>.<apps domain>/frame), framed only by the platform's pages."""
     return _frame(request, request.app_origin.session_id, ancestors=frame_ancestors())
+
+
+@require_GET
+def preview_artifact(request, session_id: str):
+    """A ready render's bundle, for the page to hand to a frame already running the app (`?v=` a version, else the
+    newest ready one): {version, js, css, shared}. Public by session id, like the frame that shows it."""
+    session = render_selectors.preview_session(public_id=session_id)
+    raw_version = request.GET.get("v", "")
+    version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() else None
+    ready = render_selectors.render_latest_ready(session=session, version=version) if session else None
+    if ready is None:
+        return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "No ready render of that version")
+    artifact = ready.artifact
+    data = {"version": ready.version, "js": artifact.js, "css": artifact.css, "shared": artifact.shared}
+    response = JsonResponse({"success": True, "data": data})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -824,3 +824,28 @@ def test_an_image_pushed_as_base64_imports_as_a_url_the_frame_loads(api, capture
     expect(logo).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
     assert logo.evaluate("img => img.complete && img.naturalWidth") == 4  # decoded: the bytes arrived whole
     assert "data:image/png;base64," in css(frame.locator("#bg"), "background-image")
+
+
+def test_an_edit_replaces_the_running_app_in_place_and_stops_what_it_left_running(api, capture, page, live_server):
+    first = (
+        "let ticks = 0;\nsetInterval(() => { ticks += 1; window.__oldTicks = ticks; }, 20);\n"
+        "export default () => <h1>first</h1>;"
+    )
+    session_id = new_session(api, [{"path": "/app/App.tsx", "content": first}])
+    trigger(api, session_id, capture)
+    frame = open_preview(page, live_server, session_id)
+    expect(frame.locator("h1")).to_have_text("first")
+    running = next(f for f in page.frames if "/frame" in f.url)
+    running.evaluate("() => { window.__sameDocument = true; }")
+
+    broken = "export default function App() {\n  const rows = undefined;\n  return <h1>{rows.length} second</h1>;\n}"
+    api.post(f"/api/v1/stage/sessions/{session_id}/push", {"files": [{"path": "/app/App.tsx", "content": broken}]},
+             format="json")  # fmt: skip
+    trigger(api, session_id, capture)
+
+    expect(page.locator("#stage-runtime-error")).to_contain_text("at /app/App.tsx:3:")  # traced, as before
+    assert running.evaluate("() => window.__sameDocument") is True  # the same document: no reload
+    ticks = running.evaluate("() => window.__oldTicks")
+    time.sleep(0.2)
+    assert running.evaluate("() => window.__oldTicks") == ticks  # the old app's interval was stopped
+    assert Render.objects.get(session__public_id=session_id, version=2).error.startswith("Runtime error:")

@@ -305,3 +305,15 @@ def test_source_maps_carry_only_the_sessions_sources_and_a_huge_one_loses_its_te
     big = new_session(api, {"/app/App.tsx": entry, **parts})
     trigger(api, big, capture)
     assert "sourcesContent" not in json.loads(Render.objects.get(session__public_id=big).artifact.source_map)
+
+
+def test_the_artifact_of_a_ready_version_is_there_for_the_page_to_hand_over(api, client, capture):
+    session_id = new_session(api, GOOD_APP)
+    trigger(api, session_id, capture)
+
+    body = client.get(f"/s/{session_id}/artifact?v=1").json()
+
+    assert body["success"] is True and body["data"]["version"] == 1
+    assert "Hello from Stage" in body["data"]["js"] and len(body["data"]["shared"]) == 64
+    assert client.get(f"/s/{session_id}/artifact?v=7").status_code == 404
+    assert client.get("/s/s_nosuchsession00000/artifact").status_code == 404

@@ -37,5 +37,7 @@ export function mount(Entry) {
     useSyncExternalStore(subscribe, current);
     return isValidElement(Entry) ? Entry : createElement(Entry);
   }
-  createRoot(container).render(createElement(Boundary, null, createElement(Live)));
+  const root = createRoot(container);
+  root.render(createElement(Boundary, null, createElement(Live)));
+  window.__stageUnmount = () => root.unmount(); // a newer render of the app replaces this one in place
 }
