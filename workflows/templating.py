@@ -96,9 +96,28 @@ def _template(source: str):
     return ENV.from_string(source)
 
 
+_NO_ATTRIBUTE = re.compile(r"has no attribute '(?P<name>[^']+)'")
+_UNDEFINED = re.compile(r"'(?P<name>[^']+)' is undefined")
+
+
+def _in_words(reason: str, expression: str) -> str:
+    """Jinja's reason as a sentence about the workflow's own names: `'dict object' has no attribute 'name'` in
+    `{{ input.name }}` becomes `"input" has no field "name"`."""
+    if found := _NO_ATTRIBUTE.search(reason):
+        name = found["name"]
+        owner = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(name)}\b", expression)
+        return f'"{owner.group(1)}" has no field "{name}"' if owner else f'there is no field "{name}"'
+    if found := _UNDEFINED.search(reason):
+        return f'nothing is called "{found["name"]}"'
+    return reason
+
+
 def _fail(value: str, path: str, reason: str) -> TemplateError:
+    expression = value.strip()[:200]
+    where = f"{path}: " if path else ""
     return TemplateError(
-        f"{path}: {value.strip()[:200]}: {reason}", details={"path": path, "expression": value.strip()[:200]}
+        f"{where}{expression} could not be filled in: {_in_words(reason, expression)}",
+        details={"path": path, "expression": expression},
     )
 
 
@@ -139,7 +158,7 @@ def render_value(value: Any, context: dict, *, path: str) -> Any:
     if isinstance(value, str):
         return render_string(value, context, path=path)
     if isinstance(value, dict):
-        return {key: render_value(item, context, path=f"{path}.{key}") for key, item in value.items()}
+        return {key: render_value(item, context, path=f"{path}.{key}" if path else key) for key, item in value.items()}
     if isinstance(value, list):
         return [render_value(item, context, path=f"{path}[{index}]") for index, item in enumerate(value)]
     return value

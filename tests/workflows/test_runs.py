@@ -95,6 +95,10 @@ def test_a_missing_value_is_a_template_error_naming_the_expression_and_nothing_r
     status, code, message = error_of(response)
     assert (status, code) == (400, "TEMPLATE_ERROR")
     assert "input.nope" in message and "steps[1]" in message
+    # the step named once, and the reason in the workflow's own words
+    said = 'amountCents: {{ input.nope }} could not be filled in: "input" has no field "nope"'
+    assert message == f"steps[1] (b) billing.createItem failed: {said}"
+    assert message.count("steps[") == 1
     assert response.json()["error"]["details"]["step"] == {"index": 1, "id": "b", "block": "billing.createItem"}
     assert list(PulseEvent.objects.values_list("event", flat=True)) == ["before"]
     assert BillingItem.objects.count() == 0

@@ -163,7 +163,8 @@ def run_execute(*, run: Run) -> Run:
         started_at, began = timezone.now(), time.perf_counter()
         rendered = None
         try:
-            rendered = render_value(config, _context(run, outputs), path=f"steps[{index}]")
+            # paths inside the step (`properties.name`): the failure names the step itself, once
+            rendered = render_value(config, _context(run, outputs), path="")
             output = (block.preview if run.dry_run else block.run)(ctx, rendered)
         except Exception as exc:
             if not isinstance(exc, StageError):
