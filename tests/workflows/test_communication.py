@@ -183,5 +183,5 @@ def test_an_email_channel_needs_a_valid_recipient(api, notify_app):
     )
     register(api, bad["sid"], channel["id"])
     status, code, message = error_of(run(api, bad["sid"], "w", {"to": "nobody"}))
-    assert (status, code) == (400, "VALIDATION_ERROR") and ".to" in message
+    assert (status, code) == (400, "VALIDATION_ERROR") and "failed: to: not an email address" in message
     assert Message.objects.count() == 0

@@ -75,8 +75,20 @@ def test_without_the_spreadsheets_scope_the_step_is_403(api, google):
 
 def test_without_credentials_the_step_names_the_problem(api, google):
     app = sheets_app(api, credential=False)
-    status, code, _ = error_of(run(api, app["sid"], "report", {"who": "x", "n": 1}))
+    response = run(api, app["sid"], "report", {"who": "x", "n": 1})
+    status, code, _ = error_of(response)
     assert (status, code) == (400, "GOOGLE_NOT_CONFIGURED")
+    assert response["X-Stage-Run-Id"] == response.json()["error"]["details"]["runId"]  # failures carry it too
+
+
+def test_a_dry_run_checks_every_step_and_needs_no_credentials(api, google):
+    app = sheets_app(api, credential=False)
+
+    response = api.post(f"/api/v1/run/{app['sid']}/report?dryRun=1", {"input": {"who": "x", "n": 1}}, format="json")
+
+    assert response.status_code < 300, response.content
+    assert response["X-Stage-Run-Id"].startswith("run_")
+    assert google.server.requests == []  # nothing sent, no token asked for
 
 
 def test_a_refused_refresh_token_is_502_upstream(api, google):

@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from stage.selectors import app_get
 from workflows import presenters, selectors
 from workflows.api import serializers as s
+from workflows.errors import StepFailed
 from workflows.services.communication import channel_create, registration_create
 from workflows.services.run_requests import run_request
 
@@ -41,8 +42,11 @@ def _idempotency_key(request) -> str | None:
     return key
 
 
+RUN_ID_HEADER = "X-Stage-Run-Id"  # on every answer of a run: success, failure, accepted
+
+
 def answer_response(answer: dict, run_id: str) -> Response:
-    headers = {**answer.get("headers", {}), "X-Stage-Run-Id": run_id}
+    headers = {**answer.get("headers", {}), RUN_ID_HEADER: run_id}
     code, body = answer["status"], answer.get("body")
     if code >= 400:
         message = f"The workflow answered {code}"
@@ -68,18 +72,28 @@ class RunWorkflowView(APIView):
         dry_run, is_async = _flag(request, "dryRun"), _flag(request, "async")
         key = _idempotency_key(request)
         app = app_get(sid=app_sid, owner=request.user)
-        requested = run_request(
-            app=app,
-            caller=request.user,
-            workflow=workflow,
-            input=data["input"],
-            dry_run=dry_run,
-            is_async=is_async,
-            idempotency_key=key,
-        )
+        try:
+            requested = run_request(
+                app=app,
+                caller=request.user,
+                workflow=workflow,
+                input=data["input"],
+                dry_run=dry_run,
+                is_async=is_async,
+                idempotency_key=key,
+            )
+        except StepFailed as failure:  # the run exists and failed: its id travels with the error too
+            response = Response(
+                error_body(failure.code, failure.message, failure.details),
+                status=failure.status_code,
+                headers={RUN_ID_HEADER: failure.details["runId"]},
+            )
+            response.exception = True  # already enveloped
+            return response
         run = requested.run
         if requested.answer is None:
-            return Response(presenters.RunAcceptedOutput.of(run), status=status.HTTP_202_ACCEPTED)
+            accepted = presenters.RunAcceptedOutput.of(run)
+            return Response(accepted, status=status.HTTP_202_ACCEPTED, headers={RUN_ID_HEADER: run.public_id})
         return answer_response(requested.answer, run.public_id)
 
 

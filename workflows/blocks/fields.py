@@ -16,8 +16,9 @@ def field_path(ctx: StepContext, key: str) -> str:
 
 
 def invalid(ctx: StepContext, key: str, message: str) -> ValidationFailed:
-    path = field_path(ctx, key)
-    return ValidationFailed(f"{path}: {message}", details={"path": path})
+    """A field of the step is wrong: the message names the field (the step failing names the step), the details
+    the whole path."""
+    return ValidationFailed(f"{key}: {message}", details={"path": field_path(ctx, key)})
 
 
 def text(ctx, config: dict, key: str, *, required=True, max_length=10_000, default="") -> str:

@@ -43,9 +43,13 @@ def _build_credentials(stored: GoogleCredential):
 _CACHE: dict[tuple, object] = {}
 
 
-def _credentials(app):
+def _scope_declared(app) -> None:
     if SHEETS_SCOPE not in (app.session.google_scopes or []):
         raise MissingGoogleScope(f"The app's session must declare the Google scope {SHEETS_SCOPE}")
+
+
+def _credentials(app):
+    _scope_declared(app)
     stored = GoogleCredential.objects.filter(app=app).first()
     if stored is None:
         raise GoogleNotConfigured(f"No Google credentials are attached to app {app.sid}")
@@ -101,20 +105,25 @@ def _values(ctx, config) -> list:
     return values
 
 
+DRY_RUN_ID = "dry-run-spreadsheet"
+
+# A dry run checks what the workflow says (the scope it declares, the step's fields) and needs no credentials.
+
+
 def _preview_create(ctx: StepContext, config: dict) -> dict:
-    _credentials(ctx.app)
+    _scope_declared(ctx.app)
     fields.text(ctx, config, "title", max_length=500)
-    return {"spreadsheetId": None, "url": None}
+    return {"spreadsheetId": DRY_RUN_ID, "url": None}  # an id later steps can name, as they would the real one
 
 
 def _preview_append(ctx: StepContext, config: dict) -> dict:
-    _credentials(ctx.app)
+    _scope_declared(ctx.app)
     _id(ctx, config), _range(ctx, config)
     return {"updatedRange": None, "updatedRows": len(_values(ctx, config))}
 
 
 def _preview_get(ctx: StepContext, config: dict) -> dict:
-    _credentials(ctx.app)
+    _scope_declared(ctx.app)
     _id(ctx, config), _range(ctx, config)
     return {"values": []}
 
