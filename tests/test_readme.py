@@ -26,3 +26,26 @@ def test_the_api_tour_runs_as_written(live_server, api):
     assert '"success":false' not in result.stdout and '"status":"error"' not in result.stdout, result.stdout
     assert result.stdout.count('"success":true') == 15, result.stdout
     assert result.stdout.count('"status":"success"') == 1, result.stdout
+
+
+def _named(cell: str) -> set[str]:
+    """The field names a table cell lists first in each of its comma-separated items: `` `a` (note), `b` ``."""
+    return set(re.findall(r"(?:^|, )`(\w+)`", cell.strip()))
+
+
+def _row(text: str, name: str) -> list[str]:
+    line = next(line for line in text.splitlines() if line.startswith(f"  | `{name}` |"))
+    return [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+
+
+def test_the_block_and_channel_tables_name_exactly_the_fields_stage_checks():
+    from workflows.registry import _BLOCKS
+    from workflows.services.communication import KIND_FIELDS
+
+    text = README.read_text()
+    for name, block in _BLOCKS.items():
+        _, required, optional, _ = _row(text, name)
+        assert (_named(required), _named(optional)) == (set(block.required), set(block.optional)), name
+    for kind, (public, secret, required) in KIND_FIELDS.items():
+        _, fields, secrets, needed = _row(text, kind)
+        assert (_named(fields), _named(secrets), _named(needed)) == (public | secret, secret, required), kind

@@ -5,7 +5,32 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.outputs import EpochMsField, Output, with_json_name
-from workflows.models import Delivery, Run, StepRun
+from workflows.models import Delivery, GoogleCredential, Run, StepRun
+
+
+class GoogleCredentialsOutput(Output):
+    """Whether an app has Google credentials, and of which kind: never a secret."""
+
+    appSid = serializers.CharField(source="app_sid")
+    configured = serializers.BooleanField()
+    kind = serializers.CharField(allow_null=True, help_text="service_account or refresh_token.")
+    clientEmail = serializers.CharField(allow_null=True, source="client_email", help_text="A service account's.")
+    clientId = serializers.CharField(allow_null=True, source="client_id", help_text="An OAuth client's.")
+    updatedAt = EpochMsField(allow_null=True, source="updated_at")
+
+
+def google_credentials_of(app) -> dict:
+    stored = GoogleCredential.objects.filter(app=app).first()
+    return GoogleCredentialsOutput.of(
+        {
+            "app_sid": app.sid,
+            "configured": stored is not None,
+            "kind": stored.kind if stored else None,
+            "client_email": (stored.service_account_info or {}).get("client_email") if stored else None,
+            "client_id": (stored.client_id or None) if stored else None,
+            "updated_at": stored.updated_at if stored else None,
+        }
+    )
 
 
 class RunAcceptedOutput(Output):

@@ -409,3 +409,15 @@ class Run(Model):
     input: Any = None
     response: Any = None
     steps: list[RunStep] = field(default_factory=list)
+
+
+@dataclass
+class GoogleCredentials(Model):
+    """Whether an app has Google credentials, and of which kind (never a secret)."""
+
+    app_sid: str = ""
+    configured: bool = False
+    kind: str | None = None
+    client_email: str | None = None
+    client_id: str | None = None
+    updated_at: int | None = None

@@ -207,6 +207,30 @@ class Apps:
     def history(self, sid: str) -> list[m.ChannelMove]:
         return self._t.call(Call("GET", self._path(sid, "/channels/history"), parse=_results(m.ChannelMove)))
 
+    def google_credentials(self, sid: str) -> m.GoogleCredentials:
+        """Whether the app's Sheets steps have a Google account to act as."""
+        return self._t.call(Call("GET", self._path(sid, "/google-credentials"), parse=m.GoogleCredentials.from_json))
+
+    def set_google_credentials(
+        self,
+        sid: str,
+        *,
+        service_account: dict | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> m.GoogleCredentials:
+        """Attach a service account's JSON key, or an OAuth refresh token with its client (secrets write-only)."""
+        body = {"serviceAccount": service_account, "refreshToken": refresh_token, "clientId": client_id}
+        body["clientSecret"] = client_secret
+        body = {key: value for key, value in body.items() if value is not None}
+        path = self._path(sid, "/google-credentials")
+        return self._t.call(Call("PUT", path, body, parse=m.GoogleCredentials.from_json))
+
+    def remove_google_credentials(self, sid: str) -> m.GoogleCredentials:
+        path = self._path(sid, "/google-credentials")
+        return self._t.call(Call("DELETE", path, parse=m.GoogleCredentials.from_json))
+
     def preview_link(self, sid: str, version: int | None = None, expires_in: int | None = None) -> m.PreviewLink:
         """A signed, expiring link to the app's preview channel (or to one version's origin)."""
         body = {key: value for key, value in (("version", version), ("expiresIn", expires_in)) if value is not None}

@@ -383,3 +383,24 @@ def test_quiet_app_commands_print_their_ids_and_apps_update_archive_unarchive(st
     assert as_json(stage("apps", "unarchive", sid, "--json")[1])["status"] == "active"
     assert stage("apps", "update", sid)[0] == 2
     assert "ago" in stage("apps", "versions", sid)[1] or "just now" in stage("apps", "versions", sid)[1]
+
+
+def test_apps_google_credentials_attach_show_and_remove_without_showing_secrets(stage):
+    stage("new", "-q")
+    stage("write", "/app/App.tsx", "-", input=APP_TSX)
+    sid = stage("apps", "publish", "--name", "sheets", "-q")[1].strip()
+    assert stage("apps", "google-credentials", sid)[1] == f"{sid}: no Google credentials\n"
+
+    code, out, _ = stage(
+        "apps", "google-credentials", sid, "--refresh-token", "-", "--client-id", "cid", "--client-secret", "cs",
+        "--json", input="1//secret-refresh\n",
+    )  # fmt: skip
+
+    shown = as_json(out)
+    assert code == 0 and (shown["configured"], shown["kind"], shown["clientId"]) == (True, "refresh_token", "cid")
+    assert "secret-refresh" not in out and "cs" not in json.dumps(shown)
+    assert stage("apps", "google-credentials", sid, "-q")[1] == "refresh_token\n"
+    assert as_json(stage("apps", "google-credentials", sid, "--remove", "--json")[1])["configured"] is False
+    assert (
+        stage("apps", "google-credentials", sid, "--refresh-token", "x", "--service-account", "-", input="{}")[0] == 2
+    )

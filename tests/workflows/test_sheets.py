@@ -39,10 +39,10 @@ def sheets_app(api, *, scopes=(SCOPE,), credential=True) -> dict:
         f"/api/v1/stage/sessions/{app['sessionId']}/google-scopes", {"scopes": list(scopes)}, format="json"
     )
     assert response.status_code == 200, response.json()
-    if credential:
-        google_credential_set(
-            app=App.objects.get(sid=app["sid"]), refresh_token="1//good-refresh", client_id="cid", client_secret="cs"
-        )
+    if credential:  # through the owner's REST API, as the README's walk-through does it
+        body = {"refreshToken": "1//good-refresh", "clientId": "cid", "clientSecret": "cs"}
+        response = api.put(f"/api/v1/stage/apps/{app['sid']}/google-credentials", body, format="json")
+        assert response.status_code == 200, response.json()
     return app
 
 
@@ -144,3 +144,29 @@ def test_a_service_account_signs_a_jwt_for_its_token(api, google):
     assert response.status_code == 200, response.json()
     token_call = next(r for r in google.server.requests if r.path == "/token")
     assert "jwt-bearer" in token_call.body.decode()
+
+
+def test_google_credentials_are_set_read_and_removed_by_the_owner_and_never_shown(api, other_api):
+    app = sheets_app(api, credential=False)
+    url = f"/api/v1/stage/apps/{app['sid']}/google-credentials"
+    assert api.get(url).json()["data"]["configured"] is False
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+    account = {"type": "service_account", "client_email": "robot@proj.iam.gserviceaccount.com", "private_key": key,
+               "token_uri": "http://127.0.0.1:1/token"}  # fmt: skip
+
+    answer = api.put(url, {"serviceAccount": account}, format="json")
+
+    shown = answer.json()["data"]
+    assert answer.status_code == 200 and shown["configured"] is True and shown["kind"] == "service_account"
+    assert shown["clientEmail"] == "robot@proj.iam.gserviceaccount.com"
+    assert "PRIVATE KEY" not in answer.content.decode() and "PRIVATE KEY" not in api.get(url).content.decode()
+    assert other_api.get(url).status_code == 404 and other_api.delete(url).status_code == 404
+    both = api.put(url, {"serviceAccount": account, "refreshToken": "x"}, format="json")
+    assert both.status_code == 400 and "not both" in both.json()["error"]["message"]
+    partial = api.put(url, {"serviceAccount": {"client_email": "x"}}, format="json")
+    assert partial.status_code == 400 and "private_key" in partial.json()["error"]["message"]
+    assert api.delete(url).json()["data"]["configured"] is False

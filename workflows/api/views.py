@@ -16,6 +16,7 @@ from workflows import presenters, selectors
 from workflows.api import serializers as s
 from workflows.errors import StepFailed
 from workflows.services.communication import channel_create, registration_create
+from workflows.services.records import google_credential_remove, google_credential_set
 from workflows.services.run_requests import run_request
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -171,3 +172,37 @@ class MessagesView(APIView):
         app = app_get(sid=sid, owner=request.user)
         messages = selectors.message_list(app=app)[:200]
         return Response(presenters.MessageOutput.many(messages))
+
+
+class GoogleCredentialsView(APIView):
+    """The Google account an app's Sheets steps act as: set (secrets write-only, encrypted at rest), read (never a
+    secret), removed."""
+
+    http_method_names = ["get", "put", "delete", "options"]
+
+    @extend_schema(responses=presenters.GoogleCredentialsOutput, summary="Whether the app has Google credentials")
+    def get(self, request, sid):
+        return Response(presenters.google_credentials_of(app_get(sid=sid, owner=request.user)))
+
+    @extend_schema(
+        request=s.GoogleCredentialsInput,
+        responses=presenters.GoogleCredentialsOutput,
+        summary="Attach Google credentials: a service account key, or an OAuth refresh token",
+    )
+    def put(self, request, sid):
+        app = app_get(sid=sid, owner=request.user)
+        data = validated(s.GoogleCredentialsInput, request.data)
+        google_credential_set(
+            app=app,
+            refresh_token=data.get("refreshToken", ""),
+            client_id=data.get("clientId", ""),
+            client_secret=data.get("clientSecret", ""),
+            service_account_info=data.get("serviceAccount"),
+        )
+        return Response(presenters.google_credentials_of(app))
+
+    @extend_schema(responses=presenters.GoogleCredentialsOutput, summary="Remove the app's Google credentials")
+    def delete(self, request, sid):
+        app = app_get(sid=sid, owner=request.user)
+        google_credential_remove(app=app)
+        return Response(presenters.google_credentials_of(app))

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, connection, transaction
 
 from core.errors import ValidationFailed
-from workflows.models import BillingItem, PulseEvent
+from workflows.models import BillingItem, GoogleCredential, PulseEvent
 
 
 def insert_once(model, **fields):
@@ -76,8 +76,6 @@ def google_credential_set(
     service_account_info: dict | None = None,
 ):
     """Attach (or replace) the Google account an app's Sheets steps act as."""
-    from workflows.models import GoogleCredential
-
     google_credential_clean(refresh_token=refresh_token, service_account_info=service_account_info)
     kind = GoogleCredential.Kind.SERVICE_ACCOUNT if service_account_info else GoogleCredential.Kind.REFRESH_TOKEN
     credential, _ = GoogleCredential.objects.update_or_create(
@@ -91,3 +89,7 @@ def google_credential_set(
         },
     )
     return credential
+
+
+def google_credential_remove(*, app) -> None:
+    GoogleCredential.objects.filter(app=app).delete()

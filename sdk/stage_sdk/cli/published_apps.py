@@ -239,6 +239,49 @@ def unarchive(state: State, sid):
     _update(state, sid, "Unarchived {app.sid}", status="active")
 
 
+@apps.command("google-credentials")
+@click.argument("sid")
+@click.option(
+    "--service-account", type=click.File("r"), help="A service account's JSON key file (- for stdin) to attach."
+)
+@click.option("--refresh-token", help="An OAuth refresh token to attach (- to read it from stdin).")
+@click.option("--client-id", help="The OAuth client the refresh token was issued to.")
+@click.option("--client-secret", help="That client's secret (- to read it from stdin).")
+@click.option("--remove", is_flag=True, help="Remove the app's Google credentials.")
+@common
+def google_credentials(state: State, sid, service_account, refresh_token, client_id, client_secret, remove):
+    """Show, attach or remove the Google account the app's Sheets steps act as (secrets are never shown)."""
+    apps_api = state.client().stage.apps
+    if remove:
+        found = apps_api.remove_google_credentials(sid)
+    elif service_account is not None or refresh_token is not None:
+        if service_account is not None and refresh_token is not None:
+            raise click.UsageError("give --service-account or --refresh-token, not both")
+        try:
+            key = json.load(service_account) if service_account is not None else None
+        except ValueError as exc:
+            raise click.UsageError(f"the service account key is not JSON: {exc}") from exc
+        token, secret = (_stdin_if_dash(value) for value in (refresh_token, client_secret))
+        found = apps_api.set_google_credentials(
+            sid, service_account=key, refresh_token=token, client_id=client_id, client_secret=secret
+        )
+    else:
+        found = apps_api.google_credentials(sid)
+
+    def human():
+        if not found.configured:
+            click.echo(f"{sid}: no Google credentials")
+            return
+        who = found.client_email or found.client_id or ""
+        success(f"{sid}: {found.kind} {who} {dim(f'(set {when(found.updated_at)})')}")
+
+    state.emit(found.to_json(), human=human, quiet=lambda: click.echo(found.kind or "none"))
+
+
+def _stdin_if_dash(value: str | None) -> str | None:
+    return click.get_text_stream("stdin").readline().strip() if value == "-" else value
+
+
 @apps.command("preview-link")
 @click.argument("sid")
 @click.option("--version", type=click.IntRange(min=1), help="Link to this version's own origin (default: preview).")
