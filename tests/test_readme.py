@@ -35,7 +35,7 @@ def _named(cell: str) -> set[str]:
 
 def _row(text: str, name: str) -> list[str]:
     line = next(line for line in text.splitlines() if line.startswith(f"  | `{name}` |"))
-    return [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def test_the_block_and_channel_tables_name_exactly_the_fields_stage_checks():
