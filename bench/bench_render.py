@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import manage, report, require_postgres
+from bench.harness import django_on_postgres_and_redis, report
 
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 
@@ -57,14 +57,7 @@ def wait_ready(render, timeout: float = 30.0) -> None:
 
 
 def main() -> None:
-    require_postgres()
-    if not os.environ.get("REDIS_URL"):
-        sys.exit("Set REDIS_URL=redis://... : the trigger -> ready figure needs a real worker.")
-    manage("migrate", "--noinput")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_on_postgres_and_redis("the trigger -> ready figure needs a real worker")
     from django.contrib.auth import get_user_model
 
     from config.celery import app as celery_app

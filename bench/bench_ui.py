@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_render import wait_ready
-from bench.harness import manage, report, require_postgres
+from bench.harness import django_on_postgres_and_redis, report
 
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 MODULES = ["accordion", "badge", "button", "card", "checkbox", "dialog", "input", "select", "table", "tabs"]
@@ -50,14 +50,7 @@ def app(tag: str) -> dict[str, str]:
 
 
 def main() -> None:
-    require_postgres()
-    if not os.environ.get("REDIS_URL"):
-        sys.exit("Set REDIS_URL=redis://... : the trigger -> ready figure needs a real worker.")
-    manage("migrate", "--noinput")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_on_postgres_and_redis("the trigger -> ready figure needs a real worker")
     from django.contrib.auth import get_user_model
 
     from stage.models import SharedLibrary

@@ -37,6 +37,19 @@ def require_postgres() -> str:
     return url
 
 
+def django_on_postgres_and_redis(why: str) -> None:
+    """For benches that run Django in their own process: PostgreSQL and Redis named, the database migrated, Django
+    set up. `why`: what needs Redis, for the message when REDIS_URL is missing."""
+    require_postgres()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit(f"Set REDIS_URL=redis://... : {why}.")
+    manage("migrate", "--noinput")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
 def manage(*args: str) -> str:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, check=True)
     return result.stdout

@@ -8,13 +8,10 @@ as before; every (re)subscription bumps every app, since announcements may have 
 """
 
 import asyncio
-import logging
 
-import redis.asyncio as aioredis
-
+from core.pubsub import listen_forever
 from stage.generations import GENERATIONS_CHANNEL
 
-logger = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
 QUIET_SECONDS = 5.0  # with no announcement for this long, a ping proves the subscription is still there
 
@@ -44,27 +41,21 @@ class GenerationWatch:
             self._task = loop.create_task(self._listen(redis_url))
 
     async def _listen(self, redis_url: str) -> None:
-        client = aioredis.Redis.from_url(redis_url, socket_timeout=2 * QUIET_SECONDS, socket_connect_timeout=1)
-        while True:
-            try:
-                async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(GENERATIONS_CHANNEL)
-                    self._epoch += 1
-                    self._moves.clear()
-                    self._subscribed = True
-                    await self._relay(pubsub)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("Not listening for served-version changes; reading the counter per request")
-            finally:
-                self._subscribed = False
-            await asyncio.sleep(RETRY_SECONDS)
+        await listen_forever(
+            redis_url,
+            GENERATIONS_CHANNEL,
+            on_message=self.moved,
+            on_subscribed=self._subscribed_now,
+            on_lost=self._lost,
+            quiet_seconds=QUIET_SECONDS,
+            retry_seconds=RETRY_SECONDS,
+            what="served-version changes (reading the counter per request meanwhile)",
+        )
 
-    async def _relay(self, pubsub) -> None:
-        while True:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=QUIET_SECONDS)
-            if message is None:
-                await pubsub.ping()  # a connection that died quietly raises here
-            elif message["type"] == "message":
-                self.moved(message["data"].decode())
+    def _subscribed_now(self) -> None:
+        self._epoch += 1
+        self._moves.clear()
+        self._subscribed = True
+
+    def _lost(self) -> None:
+        self._subscribed = False

@@ -13,12 +13,10 @@ by reading the state on a short timer in its own thread.
 
 import asyncio
 import json
-import logging
 import re
 import time
 from http import HTTPStatus
 
-import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import StreamingHttpResponse
@@ -26,11 +24,10 @@ from django.views.decorators.http import require_GET
 
 from core.api.envelope import error_body, json_error_response
 from core.db import releasing_connection
+from core.pubsub import listen_forever
 from stage.changes import PREVIEW_CHANNEL
 from stage.preview.state import preview_state_of
 from stage.renders.selectors import preview_session
-
-logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
 MAX_SECONDS = 300.0
@@ -103,26 +100,23 @@ class PreviewHub:
             self._task = loop.create_task(self._listen(settings.REDIS_URL))
 
     async def _listen(self, redis_url: str) -> None:
-        client = aioredis.Redis.from_url(redis_url, socket_timeout=2 * HEARTBEAT_SECONDS, socket_connect_timeout=1)
-        while True:
-            try:
-                async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(PREVIEW_CHANNEL)
-                    self.listening = True
-                    self._wake_all()  # announcements may have been missed while not subscribed
-                    while True:
-                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=HEARTBEAT_SECONDS)
-                        if message is None:
-                            await pubsub.ping()
-                        elif message["type"] == "message":
-                            self._wake(message["data"].decode())
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("Not hearing preview announcements; open previews read their state on a timer")
-            finally:
-                self.listening = False
-            await asyncio.sleep(FALLBACK_SECONDS)
+        await listen_forever(
+            redis_url,
+            PREVIEW_CHANNEL,
+            on_message=self._wake,
+            on_subscribed=self._subscribed_now,
+            on_lost=self._lost,
+            quiet_seconds=HEARTBEAT_SECONDS,
+            retry_seconds=FALLBACK_SECONDS,
+            what="preview announcements (open previews read their state on a timer meanwhile)",
+        )
+
+    def _subscribed_now(self) -> None:
+        self.listening = True
+        self._wake_all()  # announcements may have been missed while not subscribed
+
+    def _lost(self) -> None:
+        self.listening = False
 
     def _wake(self, session_id: str) -> None:
         for event in self._waiting.get(session_id, ()):

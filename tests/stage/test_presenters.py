@@ -48,7 +48,7 @@ def test_selector_built_rows_are_documented_by_their_output_serializer():
     components = schema["components"]["schemas"]
 
     assert components["StatusOutput"]["properties"]["files"]["items"] == {
-        "$ref": "#/components/schemas/FileSummaryOutput"
+        "$ref": "#/components/schemas/FileWrittenOutput"  # the spec's {path, version, size}
     }
     assert components["VersionOutput"]["properties"]["files"]["items"] == {
         "$ref": "#/components/schemas/ManifestFileOutput"
