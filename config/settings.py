@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, pinned and served from here: no CDN
     "core",
     "stage",
     "published_api",
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ (the admin's and the API docs' assets) from the platform itself, compressed and cached for good
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Tenant traffic (app origins, the gateway) is answered here, before sessions, CSRF or auth can see it.
     "stage.origins.middleware.TenantRoutesMiddleware",
     "core.csp.ContentSecurityPolicyMiddleware",
@@ -77,7 +80,6 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 
 # Platform HTML pages get a Content-Security-Policy; Swagger UI (/api/docs/) loads its assets from this origin.
-STAGE_CSP_ASSET_ORIGIN = env("STAGE_CSP_ASSET_ORIGIN", default="https://cdn.jsdelivr.net")
 
 ROOT_URLCONF = "config.urls"
 # Under the ASGI server (make serve), the platform's own pages run on this many threads per process.
@@ -180,6 +182,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sandbox sessions, versioned files, renders, published apps and workflows.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -309,7 +314,7 @@ MIDDLEWARE.insert(0, "core.observability.ObservabilityMiddleware")
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto; plain-HTTP loopback setups turn the redirect off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^api/health$", r"^metrics$"]  # probes and scrapers speak plain HTTP inside
+SECURE_REDIRECT_EXEMPT = [r"^api/health(/live|/ready)?$", r"^metrics$"]  # probes and scrapers speak plain HTTP inside
 # Start small, raise to a year once HTTPS is known good everywhere (HSTS cannot be taken back quickly).
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -334,6 +339,12 @@ LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # also what collectstatic has not gathered (make run, tests): no step to forget
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # compressed copies next to each file, made by collectstatic (make serve runs it)
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

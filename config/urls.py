@@ -1,18 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import observability
 from core.api import errors as api_errors
-from core.api.health import health
+from core.api.health import health, health_live, health_ready
+from core.landing import landing
 from stage.convex import views as convex
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/health", health),
+    path("api/health", health),  # the CLI's: the database answers
+    path("api/health/live", health_live),
+    path("api/health/ready", health_ready),
     path("metrics", observability.metrics),  # Prometheus; keep it off the public internet at the proxy
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", landing, name="landing"),
     path("api/v1/stage/", include("stage.api.urls")),
     path("api/v1/stage/", include("workflows.api.stage_urls")),  # app runs, run detail
     path("api/v1/", include("workflows.api.urls")),  # run/<appSid>/<workflow>, communication/...

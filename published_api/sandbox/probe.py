@@ -100,3 +100,9 @@ def sandbox_support() -> Support:
             raise ImproperlyConfigured(message + " (STAGE_REQUIRE_SANDBOX=1 refuses to run them so)")
         logger.error(message)
     return support
+
+
+def sandbox_readiness() -> str | None:
+    """For /api/health/ready: None when app backends get the whole sandbox, else what they lack."""
+    missing = sandbox_support().missing
+    return "app backends run without: " + "; ".join(missing) if missing else None
