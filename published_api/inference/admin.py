@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Sum
 
-from core.admin.readonly import ReadOnlyAdminMixin
+from core.admin.readonly import RecordAdminMixin
 from published_api.inference.models import Provider, Usage
 from published_api.inference.secrets import encrypt
 
@@ -45,7 +45,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Usage)
-class UsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class UsageAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "app_sid", "session_id", "provider", "model", "kind", "input_tokens",
                     "output_tokens", "latency_ms", "status")  # fmt: skip
     list_filter = ("provider", "kind", "status", "app_sid")

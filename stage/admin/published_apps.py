@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core.admin.readonly import ReadOnlyAdminMixin
+from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
 from core.errors import StageError
 from stage import selectors
 from stage.models import App, AppVersion, Channel, ChannelMove
@@ -88,7 +88,7 @@ class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
         return ", ".join(sorted(workflows)) if isinstance(workflows, dict) and workflows else "—"
 
 
-class ChannelMoveInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
     model = ChannelMove
     fields = ["created_at", "channel", "from_version", "to_version", "moved_by", "reason"]
     readonly_fields = fields

@@ -47,3 +47,23 @@ def test_the_outbox_of_unsent_tasks_is_listed_for_staff_and_read_only(staff):
     page = staff.get("/admin/core/unsenttask/")
     assert page.status_code == 200 and "stage.tasks.render_build" in page.content.decode()
     assert staff.get("/admin/core/unsenttask/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_records_cannot_be_deleted_or_changed_in_the_admin(staff):
+    from django.contrib import admin as django_admin
+
+    from published_api.inference.models import Usage
+    from stage.models import ChannelMove
+    from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run
+
+    request = None
+    for model in (Run, Usage, LedgerEvent, BillingItem, PulseEvent):
+        model_admin = django_admin.site._registry[model]
+        assert not model_admin.has_delete_permission(request), model.__name__
+        assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
+        listing = staff.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/")
+        assert listing.status_code == 200 and 'value="delete_selected"' not in listing.content.decode()
+    inlines = [inline for inline in django_admin.site._registry[ChannelMove.app.field.related_model].inlines]
+    history = next(inline for inline in inlines if inline.model is ChannelMove)
+    assert not history(ChannelMove, django_admin.site).has_delete_permission(request)

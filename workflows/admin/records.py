@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from stage.models import App
-from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.admin.readonly import RecordAdminMixin
 from workflows.admin.secrets import GoogleCredentialForm
 from workflows.models import BillingItem, GoogleCredential, LedgerEvent, LedgerHead, PulseEvent
 from workflows.services.ledger import ledger_verify_app
@@ -11,7 +11,7 @@ from workflows.services.records import google_credential_set
 
 
 @admin.register(BillingItem)
-class BillingItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BillingItemAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["public_id", "app", "customer_email", "amount_cents", "currency", "description", "created_at"]
     list_filter = ["currency", "created_at"]
     search_fields = ["public_id", "customer_email", "app__sid", "description"]
@@ -19,7 +19,7 @@ class BillingItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PulseEvent)
-class PulseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PulseEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["event", "app", "distinct_id", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["event", "distinct_id", "app__sid"]
@@ -27,15 +27,12 @@ class PulseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LedgerEvent)
-class LedgerEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LedgerEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["app", "seq", "operation", "actor", "resource", "status", "created_at", "short_hash"]
     list_filter = ["operation", "status", "created_at"]
     search_fields = ["app__sid", "actor", "resource", "hash"]
     list_select_related = ["app"]
     change_list_template = "admin/workflows/ledgerevent/change_list.html"
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # append-only
 
     @admin.display(description="Hash")
     def short_hash(self, obj):

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.admin.readonly import RecordAdminMixin
 from workflows.models import Run, StepRun
 
 
-class StepRunInline(ReadOnlyAdminMixin, admin.TabularInline):
+class StepRunInline(RecordAdminMixin, admin.TabularInline):
     model = StepRun
     fields = ["index", "step_id", "block", "status", "config", "output", "error", "duration_ms"]
     readonly_fields = fields
@@ -13,7 +13,7 @@ class StepRunInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Run)
-class RunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = [
         "public_id",
         "app",
