@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc, pinned and served from here: no CDN
+    "axes",  # failed sign-ins counted per user and per address, with a lockout staff can see and lift
     "core",
     "stage",
     "published_api",
@@ -56,7 +57,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in
 ]
+
+# Sign-in that resists guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for a user, or from an
+# address, that user or address is locked out for AXES_COOLOFF_TIME hours, even with the right password; staff see
+# the lockouts in the admin (Axes > Access attempts) and lift one by deleting it (or `manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("STAGE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("STAGE_LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks it
+AXES_RESET_ON_SUCCESS = True
 
 # --- Origins (issue 13) ---------------------------------------------------------------------------------
 

@@ -67,3 +67,31 @@ def test_records_cannot_be_deleted_or_changed_in_the_admin(staff):
     inlines = [inline for inline in django_admin.site._registry[ChannelMove.app.field.related_model].inlines]
     history = next(inline for inline in inlines if inline.model is ChannelMove)
     assert not history(ChannelMove, django_admin.site).has_delete_permission(request)
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_lock_the_user_and_the_address_until_staff_lift_it(client, staff_user):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    right = {"username": "root", "password": "pw-123456789"}
+    for _ in range(5):
+        client.post("/admin/login/?next=/admin/", {**right, "password": "guess"})
+
+    locked = client.post("/admin/login/?next=/admin/", right)
+    elsewhere = Client(REMOTE_ADDR="10.9.8.7").post("/admin/login/?next=/admin/", right)  # the user is locked too
+    other_user = client.post("/admin/login/?next=/admin/", {"username": "nobody", "password": "x"})  # the address
+    assert locked.status_code == elsewhere.status_code == other_user.status_code == 429
+    assert "locked" in locked.content.decode().lower()
+
+    colleague = get_user_model().objects.create_superuser("colleague", "c@example.com", "pw-987654321")
+    staff = Client(REMOTE_ADDR="10.1.1.1")
+    staff.force_login(colleague)
+    listing = staff.get("/admin/axes/accessattempt/")
+    assert listing.status_code == 200 and "root" in listing.content.decode()
+    ids = [str(pk) for pk in AccessAttempt.objects.values_list("pk", flat=True)]
+    lifted = staff.post(
+        "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
+    assert lifted.status_code == 302 and not AccessAttempt.objects.exists()
+    assert client.post("/admin/login/?next=/admin/", right).status_code == 302  # signed in
