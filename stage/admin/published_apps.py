@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin.display import badge, when
 from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
 from core.errors import StageError
 from stage import selectors
@@ -103,7 +104,7 @@ class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
     form = AppForm
-    list_display = ["sid", "name", "author", "status", "production", "preview", "last_deployed_at"]
+    list_display = ["sid", "name", "author", "state", "production", "preview", "deployed"]
     list_filter = ["status", "last_deployed_at"]
     search_fields = ["sid", "name", "author__email", "author__username"]
     readonly_fields = [
@@ -126,6 +127,14 @@ class AppAdmin(admin.ModelAdmin):
     inlines = [AppVersionInline, ChannelMoveInline]
     actions = ["archive", "unarchive", "promote", "rollback", "preview_links"]
     show_full_result_count = False
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, app):
+        return badge(app.status)
+
+    @admin.display(description="Last deployed", ordering="last_deployed_at")
+    def deployed(self, app):
+        return when(app.last_deployed_at)
 
     def get_queryset(self, request):
         channels = Prefetch("channels", queryset=Channel.objects.select_related("version"))

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin.display import badge, duration, when
 from core.admin.readonly import ReadOnlyAdminMixin
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
 
@@ -34,7 +35,7 @@ class RenderInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name", "owner", "file_count", "render_state", "created_at", "last_accessed_at"]
+    list_display = ["public_id", "name", "owner", "file_count", "render_state", "created", "last_used"]
     list_filter = ["created_at"]
     search_fields = ["public_id", "name", "owner__username", "owner__email"]
     readonly_fields = ["public_id", "render_counter", "created_at", "last_accessed_at", "preview"]
@@ -64,7 +65,16 @@ class SessionAdmin(admin.ModelAdmin):
         render = obj.renders.order_by("-version").first()
         if render is None:
             return "—"
-        return f"v{render.version} {render.status}" + (" (error)" if render.error else "")
+        state = "runtime error" if render.status == Render.Status.READY and render.error else render.status
+        return format_html("v{} {}", render.version, badge(state))
+
+    @admin.display(description="Created", ordering="created_at")
+    def created(self, obj):
+        return when(obj.created_at)
+
+    @admin.display(description="Last used", ordering="last_accessed_at")
+    def last_used(self, obj):
+        return when(obj.last_accessed_at)
 
     @admin.display(description="Preview")
     def preview(self, obj):
@@ -87,12 +97,24 @@ class FileVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Render)
 class RenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["session", "version", "entry", "status", "created_at", "rendered_at"]
+    list_display = ["session", "version", "entry", "state", "took", "requested"]
     list_filter = ["status", "created_at"]
     search_fields = ["=session__public_id", "entry"]
     list_select_related = ["session"]
     readonly_fields = ["session", "version", "entry", "status", "error", "created_at", "rendered_at"]
     show_full_result_count = False
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, render):
+        return badge("runtime error" if render.status == Render.Status.READY and render.error else render.status)
+
+    @admin.display(description="Build", ordering="build_ms")
+    def took(self, render):
+        return duration(render.build_ms)
+
+    @admin.display(description="Requested", ordering="created_at")
+    def requested(self, render):
+        return when(render.created_at)
 
 
 @admin.register(Snapshot)

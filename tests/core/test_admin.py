@@ -95,3 +95,31 @@ def test_wrong_passwords_lock_the_user_and_the_address_until_staff_lift_it(clien
     )
     assert lifted.status_code == 302 and not AccessAttempt.objects.exists()
     assert client.post("/admin/login/?next=/admin/", right).status_code == 302  # signed in
+
+
+@pytest.mark.django_db
+def test_lists_show_states_as_coloured_badges_times_in_words_and_rounded_durations(
+    staff, api, django_capture_on_commit_callbacks
+):
+    from tests.support.renders import trigger
+    from tests.support.rest import api_publish, new_session
+    from tests.support.workflows import publish_workflows, run
+
+    session_id = new_session(api, {"/app/App.tsx": "import x from 'nope';\nexport default x;"})
+    trigger(api, session_id, django_capture_on_commit_callbacks)
+    built = new_session(api, {"/app/App.tsx": "export default () => <p>ok</p>;"})
+    trigger(api, built, django_capture_on_commit_callbacks)
+    api_publish(api)
+    app = publish_workflows(api, {"w": {"steps": [{"pulse.track": {"event": "{{ input.missing }}"}}]}})
+    run(api, app["sid"], "w", {})
+
+    sessions = staff.get("/admin/stage/session/").content.decode()
+    renders = staff.get("/admin/stage/render/").content.decode()
+    runs = staff.get("/admin/workflows/run/").content.decode()
+    apps = staff.get("/admin/stage/app/").content.decode()
+
+    assert "background:#b42318" in sessions and ">failed</span>" in sessions  # the failed build, in red
+    assert ">failed</span>" in renders and ">ready</span>" in renders and " ms</td>" in renders
+    assert ">failed</span>" in runs and ("now" in runs or "seconds ago" in runs)
+    assert ">active</span>" in apps and "background:#1a7f37" in apps
+    assert "+00:00" not in sessions + renders + runs  # no raw timestamps

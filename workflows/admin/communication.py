@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from core.admin.display import badge
 from workflows.admin.readonly import ReadOnlyAdminMixin
 from workflows.admin.secrets import ChannelForm
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
@@ -65,7 +66,7 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Delivery")
     def delivery_status(self, obj):
-        return obj.delivery.status
+        return badge(obj.delivery.status)
 
     @admin.action(description="Retry delivery")
     def retry_delivery(self, request, queryset):
@@ -74,11 +75,15 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["message", "status", "attempts", "last_error", "delivered_at", "updated_at"]
+    list_display = ["message", "state", "attempts", "last_error", "delivered_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["message__public_id", "last_error"]
     list_select_related = ["message"]
     actions = ["retry_delivery"]
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, delivery):
+        return badge(delivery.status)
 
     @admin.action(description="Retry delivery")
     def retry_delivery(self, request, queryset):

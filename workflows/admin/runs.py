@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin.display import badge, duration, when
 from workflows.admin.readonly import RecordAdminMixin
 from workflows.models import Run, StepRun
 
@@ -14,17 +15,7 @@ class StepRunInline(RecordAdminMixin, admin.TabularInline):
 
 @admin.register(Run)
 class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "public_id",
-        "app",
-        "workflow",
-        "status",
-        "dry_run",
-        "is_async",
-        "caller",
-        "created_at",
-        "duration_ms",
-    ]
+    list_display = ["public_id", "app", "workflow", "state", "dry_run", "caller", "started", "took"]
     list_filter = ["status", "workflow", "dry_run", ("app", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["public_id", "app__sid", "workflow", "caller__email", "idempotency_key"]
     list_select_related = ["app", "caller"]
@@ -34,3 +25,15 @@ class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
     ]  # fmt: skip
     fields = readonly_fields
     inlines = [StepRunInline]
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, run):
+        return badge(run.status)
+
+    @admin.display(description="Started", ordering="created_at")
+    def started(self, run):
+        return when(run.created_at)
+
+    @admin.display(description="Took", ordering="duration_ms")
+    def took(self, run):
+        return duration(run.duration_ms)
