@@ -9,7 +9,7 @@ COLOURS = {
     "ready": GOOD, "succeeded": GOOD, "delivered": GOOD, "active": GOOD, "ok": GOOD,
     "failed": BAD, "error": BAD, "runtime error": BAD, "dead": BAD,
     "queued": WAITING, "building": WAITING, "running": WAITING, "pending": WAITING, "retrying": WAITING,
-    "archived": QUIET, "none": QUIET,
+    "archived": QUIET, "none": QUIET, "production": GOOD, "preview": WAITING,
 }  # fmt: skip
 
 

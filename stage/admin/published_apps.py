@@ -69,19 +69,31 @@ class AppForm(forms.ModelForm):
 
 class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AppVersion
-    fields = ["sid", "number", "file_count", "backend_entrypoint", "compute_modules", "workflow_names", "created_by"]
+    fields = ["sid", "number", "serves", "file_count", "backend_entrypoint", "workflow_names", "created_by", "made"]
     readonly_fields = fields
+    ordering = ["-number"]  # newest first
     extra = 0
     can_delete = False
     show_change_link = True
     verbose_name_plural = "Versions (open one for its file manifest)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by").annotate(_file_count=Count("version_files"))
+        versions = super().get_queryset(request).select_related("created_by", "app")
+        return versions.prefetch_related("app__channels").annotate(_file_count=Count("version_files"))
 
     @admin.display(description="Files")
     def file_count(self, obj):
         return obj._file_count
+
+    @admin.display(description="Serves")
+    def serves(self, obj):
+        """Which channels point at this version: production and preview badges."""
+        channels = [channel.name for channel in obj.app.channels.all() if channel.version_id == obj.pk]
+        return format_html_join(" ", "{}", ((badge(name),) for name in sorted(channels))) or "—"
+
+    @admin.display(description="Made", ordering="created_at")
+    def made(self, obj):
+        return when(obj.created_at)
 
     @admin.display(description="Workflows")
     def workflow_names(self, obj):
@@ -91,14 +103,19 @@ class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
     model = ChannelMove
-    fields = ["created_at", "channel", "from_version", "to_version", "moved_by", "reason"]
+    fields = ["moved", "channel", "from_version", "to_version", "moved_by", "reason"]
     readonly_fields = fields
+    ordering = ["-created_at", "-id"]
     extra = 0
     can_delete = False
     verbose_name_plural = "Channel history"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_version", "to_version", "moved_by")
+
+    @admin.display(description="When", ordering="created_at")
+    def moved(self, obj):
+        return when(obj.created_at)
 
 
 @admin.register(App)
@@ -160,8 +177,8 @@ class AppAdmin(admin.ModelAdmin):
 
     @admin.display(description="Channels")
     def channels(self, obj):
-        rows = ((c.name, c.version.number, c.version.sid, c.updated_at) for c in obj.channels.all())
-        return format_html_join(mark_safe("<br>"), "{}: v{} ({}), since {}", rows)
+        rows = ((badge(c.name), c.version.number, c.version.sid, when(c.updated_at)) for c in obj.channels.all())
+        return format_html_join(mark_safe("<br>"), "{} v{} ({}), since {}", rows)
 
     @admin.display(description="Session")
     def session_links(self, obj):

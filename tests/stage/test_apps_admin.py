@@ -128,3 +128,16 @@ def test_non_staff_are_sent_to_login(client, api, user):
     client.force_login(user)
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_apps_page_lists_versions_newest_first_marking_what_each_channel_serves(staff, api):
+    app = api_publish(api)
+    api_deploy(api, app["sid"])  # v2: preview moves, production stays on v1
+
+    page = staff.get(f"/admin/stage/app/{App.objects.get(sid=app['sid']).pk}/change/").content.decode()
+
+    versions = page[page.index("Versions (open one") :]
+    assert versions.index(">2<") < versions.index(">1<")  # newest first
+    second, first = versions.split(">1<")[0], versions.split(">1<")[1]
+    assert ">preview</span>" in second and ">production</span>" in first
+    assert "+00:00" not in page
