@@ -7,6 +7,7 @@ With no environment at all Stage runs embedded: SQLite, Celery tasks in-process,
 import hashlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 from config.env import BASE_DIR, development_secret_key, env
@@ -352,6 +353,8 @@ LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True  # also what collectstatic has not gathered (make run, tests): no step to forget
+# Before the first collectstatic there is no STATIC_ROOT yet: the finders serve everything then, so say nothing.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # compressed copies next to each file, made by collectstatic (make serve runs it)

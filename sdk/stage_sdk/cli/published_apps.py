@@ -1,6 +1,7 @@
 """`stage apps ...` and `stage run`: published apps, their channels, and workflow runs."""
 
 import json
+import sys
 
 import click
 
@@ -279,7 +280,7 @@ def google_credentials(state: State, sid, service_account, refresh_token, client
 
 
 def _stdin_if_dash(value: str | None) -> str | None:
-    return click.get_text_stream("stdin").readline().strip() if value == "-" else value
+    return sys.stdin.readline().strip() if value == "-" else value
 
 
 @apps.command("preview-link")

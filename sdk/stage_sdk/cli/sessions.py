@@ -62,9 +62,8 @@ def read(state: State, remote, version):
 
     def show():
         if found.encoding == "base64":  # a binary file: its bytes, as they were pushed
-            stream = click.get_binary_stream("stdout")
-            stream.write(found.data)
-            stream.flush()
+            sys.stdout.buffer.write(found.data)
+            sys.stdout.buffer.flush()
         else:
             click.echo(found.content, nl=False)
 
