@@ -33,6 +33,8 @@ HEARTBEAT_SECONDS = 15.0
 MAX_SECONDS = 300.0
 FALLBACK_SECONDS = 1.0
 DEVELOPMENT_TICK_SECONDS = 0.1
+DEVELOPMENT_HEARTBEAT_SECONDS = 1.0
+DEVELOPMENT_MAX_SECONDS = 60.0
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 PATH = re.compile(r"^/s/(?P<session_id>[A-Za-z0-9_-]{1,64})/events$")
 
@@ -52,13 +54,15 @@ def preview_events(request, session_id: str):
         return json_error_response(HTTPStatus.NOT_FOUND, "NOT_FOUND", "Session not found")
 
     def stream():
+        # a comment every DEVELOPMENT_HEARTBEAT_SECONDS: writing to a viewer that has gone ends the stream (and this
+        # thread's polling) at once; and it ends after DEVELOPMENT_MAX_SECONDS whatever happens (EventSource reconnects)
         last, started, beat = None, time.monotonic(), time.monotonic()
-        while time.monotonic() - started < MAX_SECONDS:
+        while time.monotonic() - started < DEVELOPMENT_MAX_SECONDS:
             state = preview_state_of(session)
             if state != last:
                 last, beat = state, time.monotonic()
                 yield _event(state)
-            elif time.monotonic() - beat > HEARTBEAT_SECONDS:
+            elif time.monotonic() - beat > DEVELOPMENT_HEARTBEAT_SECONDS:
                 beat = time.monotonic()
                 yield HEARTBEAT
             time.sleep(DEVELOPMENT_TICK_SECONDS)
