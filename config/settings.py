@@ -354,7 +354,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True  # also what collectstatic has not gathered (make run, tests): no step to forget
 # Before the first collectstatic there is no STATIC_ROOT yet: the finders serve everything then, so say nothing.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")  # raised where Django builds the middleware
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # compressed copies next to each file, made by collectstatic (make serve runs it)
