@@ -114,6 +114,14 @@ def json_error_response(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status)
 
 
+def stage_error_response(exc: StageError) -> JsonResponse:
+    """A StageError answered by a plain Django view (outside DRF): the envelope, and Retry-After when it has one."""
+    response = json_error_response(exc.status_code, exc.code, exc.message)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 # --- OpenAPI -------------------------------------------------------------------------------------------
 
 _ERROR_SCHEMA = {

@@ -15,9 +15,9 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core.api.envelope import json_error_response
+from core.api.envelope import stage_error_response
 from core.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
-from core.limits import RateLimited, session_quota
+from core.limits import session_quota
 from stage.renders import selectors as render_selectors
 from stage.selectors.live import live_revision, live_snapshot
 from stage.services import live
@@ -68,13 +68,6 @@ for _name, _change, _params in [
     register_preview_operation(_name, _answering_with_the_snapshot(_change), params=_params)
 
 
-def _error(exc: StageError):
-    response = json_error_response(exc.status_code, exc.code, exc.message)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
 def _operation_input(request) -> tuple[str, dict]:
     if len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"An operation may carry at most {MAX_BODY_BYTES} bytes.")
@@ -111,7 +104,7 @@ def preview_live(request, session_id: str):
             name, params = _operation_input(request)
             data = preview_operation(name).handler(session, params)
     except StageError as exc:
-        return _error(exc)
+        return stage_error_response(exc)
     # UTF-8 as it is, not \u escapes: text in other scripts would take up to six times the bytes
     response = JsonResponse({"success": True, "data": data}, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"

@@ -20,9 +20,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from core.api.envelope import json_error_response
+from core.api.envelope import json_error_response, stage_error_response
 from core.errors import NotFound, PayloadTooLarge, StageError, ValidationFailed
-from core.limits import RateLimited, session_quota
+from core.limits import session_quota
 from stage import presenters
 from stage.models import App
 from stage.origins.names import frame_ancestors, session_frame_url
@@ -201,8 +201,5 @@ def preview_report_error(request, session_id: str):
             error, locations = runtime_error_located(artifact_id=ready.artifact_id, message=message, stack=stack)
         render = render_report_error(session=session, error=error, version=ready.version, locations=locations)
     except StageError as exc:
-        response = json_error_response(exc.status_code, exc.code, exc.message)
-        if isinstance(exc, RateLimited):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
+        return stage_error_response(exc)
     return JsonResponse({"success": True, "data": presenters.RenderStateOutput.of(render)})
