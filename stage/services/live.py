@@ -5,7 +5,7 @@ two writers can never together pass a cap."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.json_values import stored_json_size
@@ -33,9 +33,10 @@ def _key(key) -> str:
 
 
 def _changed(session: Session) -> int:
+    """Bump the revision of a session whose row this transaction has locked (so `session` holds its current one)."""
     Session.objects.filter(pk=session.pk).update(live_revision=F("live_revision") + 1)
     preview_changed_on_commit(session.public_id)
-    return Session.objects.values_list("live_revision", flat=True).get(pk=session.pk)
+    return session.live_revision + 1
 
 
 @transaction.atomic
@@ -45,11 +46,10 @@ def kv_set(*, session: Session, key, value) -> int:
     if size > settings.STAGE_KV_MAX_VALUE_BYTES:
         raise PayloadTooLarge(f"A value may hold at most {settings.STAGE_KV_MAX_VALUE_BYTES} bytes of JSON ({size}).")
     session = session_lock(session=session)
-    others = session.values.exclude(key=key)
-    if others.count() >= settings.STAGE_KV_MAX_KEYS:
+    others = session.values.exclude(key=key).aggregate(keys=Count("pk"), total=Sum("size"))
+    if others["keys"] >= settings.STAGE_KV_MAX_KEYS:
         raise PayloadTooLarge(f"A session's store holds at most {settings.STAGE_KV_MAX_KEYS} keys.")
-    total = (others.aggregate(total=Sum("size"))["total"] or 0) + size
-    if total > settings.STAGE_KV_MAX_BYTES:
+    if (others["total"] or 0) + size > settings.STAGE_KV_MAX_BYTES:
         raise PayloadTooLarge(f"A session's store holds at most {settings.STAGE_KV_MAX_BYTES} bytes of values.")
     SessionValue.objects.update_or_create(session=session, key=key, defaults={"value": value, "size": size})
     return _changed(session)
