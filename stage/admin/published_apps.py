@@ -4,8 +4,10 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -13,18 +15,12 @@ from core.admin.display import badge, when
 from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
 from core.errors import StageError
 from stage import selectors
+from stage.admin.app_moves import MOVES, confirm_bulk, confirm_one
 from stage.models import App, AppVersion, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint
 from stage.selectors.served import version_is_public
-from stage.services.published_apps import (
-    app_archive,
-    app_changes_clean,
-    app_unarchive,
-    app_update,
-    channel_promote,
-    channel_rollback,
-)
+from stage.services.published_apps import app_changes_clean, app_update
 
 EDITABLE = ["name", "description", "config"]
 
@@ -103,7 +99,7 @@ class AppVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
     model = ChannelMove
-    fields = ["moved", "channel", "from_version", "to_version", "moved_by", "reason"]
+    fields = ["moved", "channel", "from_version", "to_version", "moved_by", "reason", "note"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
     extra = 0
@@ -200,33 +196,41 @@ class AppAdmin(admin.ModelAdmin):
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
         app_update(app=obj, changes=changes)
 
-    def _each(self, request, queryset, verb: str, call) -> None:
-        """Run a service on every selected app; report successes and each failure by app."""
-        done = 0
-        for app in queryset:
-            try:
-                call(app)
-                done += 1
-            except StageError as exc:
-                self.message_user(request, f"For {app.sid}: {exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"{verb} {done} app(s).", messages.SUCCESS)
+    def get_urls(self):
+        move = path(
+            "<path:object_id>/move/<str:name>/", self.admin_site.admin_view(self.move_view), name="stage_app_move"
+        )
+        return [move, *super().get_urls()]
 
-    @admin.action(description="Archive selected apps")
+    def move_view(self, request, object_id: str, name: str):
+        """Promote, roll back, archive or unarchive one app, through its confirmation page."""
+        if name not in MOVES or not self.has_change_permission(request):
+            raise PermissionDenied
+        app = get_object_or_404(App, pk=object_id)
+        answer = confirm_one(self, request, app, MOVES[name])
+        return answer or redirect("admin:stage_app_change", app.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        app = App.objects.filter(pk=object_id).only("status").first()
+        names = ["unarchive"] if app and app.status == App.Status.ARCHIVED else ["promote", "rollback", "archive"]
+        moves = [(name, MOVES[name].title) for name in names]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})
+
+    @admin.action(description="Archive selected apps…")
     def archive(self, request, queryset):
-        self._each(request, queryset, "Archived", lambda app: app_archive(app=app))
+        return confirm_bulk(self, request, queryset, MOVES["archive"])
 
-    @admin.action(description="Unarchive selected apps")
+    @admin.action(description="Unarchive selected apps…")
     def unarchive(self, request, queryset):
-        self._each(request, queryset, "Unarchived", lambda app: app_unarchive(app=app))
+        return confirm_bulk(self, request, queryset, MOVES["unarchive"])
 
-    @admin.action(description="Promote preview to production")
+    @admin.action(description="Promote preview to production…")
     def promote(self, request, queryset):
-        self._each(request, queryset, "Promoted", lambda app: channel_promote(app=app, actor=request.user))
+        return confirm_bulk(self, request, queryset, MOVES["promote"])
 
-    @admin.action(description="Roll back production")
+    @admin.action(description="Roll back production…")
     def rollback(self, request, queryset):
-        self._each(request, queryset, "Rolled back", lambda app: channel_rollback(app=app, actor=request.user))
+        return confirm_bulk(self, request, queryset, MOVES["rollback"])
 
     @admin.action(description="Create preview links (valid a day)")
     def preview_links(self, request, queryset):

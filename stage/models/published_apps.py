@@ -145,7 +145,8 @@ class ChannelMove(models.Model):
     from_version = models.ForeignKey(AppVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_version = models.ForeignKey(AppVersion, on_delete=models.PROTECT, related_name="+")
     moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=200, blank=True)  # what moved it: publish, deploy, promote, rollback...
+    note = models.TextField(blank=True)  # why, in the words of the person who moved it (the admin asks for one)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

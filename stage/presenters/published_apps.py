@@ -143,6 +143,7 @@ class ChannelMoveOutput(Output):
     toVersion = serializers.IntegerField(source="to_version.number")
     movedBy = PersonOutput(source="moved_by", allow_null=True)
     reason = serializers.CharField()
+    note = serializers.CharField(help_text="Why, as written by whoever moved it (the admin asks for one).")
     createdAt = EpochMsField(source="created_at")
 
 

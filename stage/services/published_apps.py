@@ -99,7 +99,7 @@ def _version_create(*, app: App, session: Session, actor) -> AppVersion:
     return version
 
 
-def _move(*, app: App, channel: str, to_version: AppVersion, actor, reason: str) -> Channel:
+def _move(*, app: App, channel: str, to_version: AppVersion, actor, reason: str, note: str = "") -> Channel:
     """Point a channel at a version and record the move. The caller holds the app row's lock."""
     found = Channel.objects.select_for_update().filter(app=app, name=channel).first()
     from_version = found.version if found else None
@@ -109,7 +109,13 @@ def _move(*, app: App, channel: str, to_version: AppVersion, actor, reason: str)
         found.version = to_version
         found.save(update_fields=["version", "updated_at"])
     ChannelMove.objects.create(
-        app=app, channel=channel, from_version=from_version, to_version=to_version, moved_by=actor, reason=reason
+        app=app,
+        channel=channel,
+        from_version=from_version,
+        to_version=to_version,
+        moved_by=actor,
+        reason=reason,
+        note=note,
     )
     return found
 
@@ -247,12 +253,31 @@ def app_update(*, app: App, changes: dict) -> App:
     return app
 
 
-def app_archive(*, app: App) -> App:
-    return app_update(app=app, changes={"status": App.Status.ARCHIVED})
+def _status_change(*, app: App, status: str, actor, note: str) -> App:
+    """Archive or unarchive; with an actor, the change is recorded in the channel history too (production's
+    pointer stays where it is), so the history says who took an app down, when and why."""
+    app = app_update(app=app, changes={"status": status})
+    if actor is not None:
+        production = Channel.objects.filter(app=app, name=Channel.Name.PRODUCTION).select_related("version").first()
+        if production is not None:
+            ChannelMove.objects.create(
+                app=app,
+                channel=Channel.Name.PRODUCTION,
+                from_version=production.version,
+                to_version=production.version,
+                moved_by=actor,
+                reason="archive" if status == App.Status.ARCHIVED else "unarchive",
+                note=note,
+            )
+    return app
 
 
-def app_unarchive(*, app: App) -> App:
-    return app_update(app=app, changes={"status": App.Status.ACTIVE})
+def app_archive(*, app: App, actor=None, note: str = "") -> App:
+    return _status_change(app=app, status=App.Status.ARCHIVED, actor=actor, note=note)
+
+
+def app_unarchive(*, app: App, actor=None, note: str = "") -> App:
+    return _status_change(app=app, status=App.Status.ACTIVE, actor=actor, note=note)
 
 
 def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
@@ -275,7 +300,7 @@ def app_deploy(*, app: App, actor, promote: bool = False) -> AppVersion:
     return version
 
 
-def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Channel:
+def channel_promote(*, app: App, actor, version_sid: str | None = None, note: str = "") -> Channel:
     """Point production at a version of the app (default: the one preview points at). No rebuild."""
     with transaction.atomic():
         app = _lock_app(app)
@@ -284,7 +309,9 @@ def channel_promote(*, app: App, actor, version_sid: str | None = None) -> Chann
             version = Channel.objects.select_related("version").get(app=app, name=Channel.Name.PREVIEW).version
         else:
             version = version_get(app=app, sid=version_sid)
-        channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="promote")
+        channel = _move(
+            app=app, channel=Channel.Name.PRODUCTION, to_version=version, actor=actor, reason="promote", note=note
+        )
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
         generation_bump_on_commit(app.sid)
     return channel
@@ -296,30 +323,39 @@ ROLLBACK = "rollback"
 def _production_stack(app: App) -> list[int]:
     """The production versions a rollback can return to, oldest first, current last.
 
-    Every move pushes its version (unless production already serves it), every rollback pops one: so a
+    Every move pushes its version (unless production already serves it); a rollback returns to a version on
+    the stack and drops what was above it (or pushes the version it chose, if that was never below). So a plain
     rollback undoes the last production change, and repeated rollbacks keep walking back.
     """
     stack: list[int] = []
     moves = ChannelMove.objects.filter(app=app, channel=Channel.Name.PRODUCTION).order_by("created_at", "id")
     for to_version_id, reason in moves.values_list("to_version_id", "reason"):
-        if reason == ROLLBACK:
-            if len(stack) > 1:
-                stack.pop()
+        if reason == ROLLBACK and to_version_id in stack:
+            del stack[len(stack) - stack[::-1].index(to_version_id) :]  # keep up to its last place
         elif not stack or stack[-1] != to_version_id:
             stack.append(to_version_id)
     return stack
 
 
-def channel_rollback(*, app: App, actor) -> Channel:
-    """Point production back at the version it served before its last change (undo, not a rebuild)."""
+def rollback_target(*, app: App) -> AppVersion | None:
+    """The version a plain rollback of production would return to, or None when there is none."""
+    stack = _production_stack(app)
+    return AppVersion.objects.get(pk=stack[-2]) if len(stack) >= 2 else None
+
+
+def channel_rollback(*, app: App, actor, version_sid: str | None = None, note: str = "") -> Channel:
+    """Point production back at the version it served before its last change (undo, not a rebuild), or at a
+    version chosen by its sid."""
     with transaction.atomic():
         app = _lock_app(app)
         _refuse_archived(app, "roll back")
-        stack = _production_stack(app)
-        if len(stack) < 2:
+        if version_sid is not None:
+            previous = version_get(app=app, sid=version_sid)
+        elif (previous := rollback_target(app=app)) is None:
             raise Conflict(f"Production of {app.sid} has no earlier version to roll back to.")
-        previous = AppVersion.objects.get(pk=stack[-2])
-        channel = _move(app=app, channel=Channel.Name.PRODUCTION, to_version=previous, actor=actor, reason=ROLLBACK)
+        channel = _move(
+            app=app, channel=Channel.Name.PRODUCTION, to_version=previous, actor=actor, reason=ROLLBACK, note=note
+        )
         App.objects.filter(pk=app.pk).update(updated_at=timezone.now())
         generation_bump_on_commit(app.sid)
     return channel

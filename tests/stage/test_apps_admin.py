@@ -11,9 +11,15 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/stage/app/"
 
 
-def act(staff, action: str, *apps: dict):
+def act(staff, action: str, *apps: dict, note: str | None = "routine"):
+    """A bulk action: the confirmation page first; then, given a note, the confirmed post. Returns the last page."""
     pks = [App.objects.get(sid=app["sid"]).pk for app in apps]
-    return staff.post(CHANGELIST, {"action": action, "_selected_action": pks}, follow=True)
+    asked = staff.post(CHANGELIST, {"action": action, "_selected_action": pks})
+    assert asked.status_code == 200 and "are you sure?" in asked.content.decode()
+    if note is None:
+        return asked
+    form = {"action": action, "_selected_action": pks, "confirmed": "yes", "note": note}
+    return staff.post(CHANGELIST, form, follow=True)
 
 
 def production(app: dict) -> int:
@@ -37,14 +43,29 @@ def test_status_filter(staff):
     assert archived.sid in page and active.sid not in page
 
 
-def test_archive_and_unarchive_actions(staff, api):
+def test_bulk_actions_ask_first_and_change_nothing_until_confirmed(staff, api):
     app = api_publish(api)
-    response = act(staff, "archive", app)
-    assert "Archived 1 app(s)." in response.content.decode()
+    api_deploy(api, app["sid"])
+    asked = act(staff, "promote", app, note=None).content.decode()
+    assert "production v1 → v2" in asked
+    assert production(app) == 1 and ChannelMove.objects.filter(app__sid=app["sid"], reason="promote").count() == 0
+    # a confirmation without a reason is asked again, still changing nothing
+    pk = App.objects.get(sid=app["sid"]).pk
+    again = staff.post(CHANGELIST, {"action": "promote", "_selected_action": [pk], "confirmed": "yes", "note": ""})
+    assert again.status_code == 200 and "This field is required" in again.content.decode()
+    assert production(app) == 1
+
+
+def test_archive_and_unarchive_actions(staff, staff_user, api):
+    app = api_publish(api)
+    response = act(staff, "archive", app, note="spam reports")
+    assert f"Archived {app['sid']}: production stays on v1." in response.content.decode()
     assert App.objects.get(sid=app["sid"]).status == "archived"
-    # an archived app refuses promotion, reported per app
-    refused = act(staff, "promote", app).content.decode()
-    assert f"For {app['sid']}: App {app['sid']} is archived" in refused
+    archived = ChannelMove.objects.filter(app__sid=app["sid"]).first()
+    assert (archived.reason, archived.note, archived.moved_by) == ("archive", "spam reports", staff_user)
+    # an archived app has nothing to promote: the page says so and offers no button
+    refused = act(staff, "promote", app, note=None).content.decode()
+    assert "is archived: nothing to do" in refused and "Yes, promote" not in refused
     act(staff, "unarchive", app)
     assert App.objects.get(sid=app["sid"]).status == "active"
 
@@ -52,14 +73,54 @@ def test_archive_and_unarchive_actions(staff, api):
 def test_promote_and_rollback_actions_move_production_and_record_staff(staff, staff_user, api):
     app = api_publish(api)
     api_deploy(api, app["sid"])
-    assert "Promoted 1 app(s)." in act(staff, "promote", app).content.decode()
+    done = act(staff, "promote", app, note="ship it").content.decode()
+    assert f"Promoted {app['sid']}: production v1 → v2." in done
     assert production(app) == 2
     promote = ChannelMove.objects.filter(app__sid=app["sid"]).first()
-    assert promote.moved_by == staff_user and promote.reason == "promote"
-    assert "Rolled back 1 app(s)." in act(staff, "rollback", app).content.decode()
+    assert (promote.moved_by, promote.reason, promote.note) == (staff_user, "promote", "ship it")
+    assert f"Rolled back {app['sid']}: production v2 → v1." in act(staff, "rollback", app).content.decode()
     assert production(app) == 1
-    nothing_left = act(staff, "rollback", app).content.decode()
-    assert "no earlier version" in nothing_left and production(app) == 1
+    nothing_left = act(staff, "rollback", app, note=None).content.decode()
+    assert "no earlier version to roll back to" in nothing_left and production(app) == 1
+
+
+def test_an_apps_page_promotes_and_rolls_back_to_a_chosen_version_with_a_reason(staff, staff_user, api):
+    app = api_publish(api)
+    for _ in range(2):
+        api_deploy(api, app["sid"])
+    pk = App.objects.get(sid=app["sid"]).pk
+    page = staff.get(f"{CHANGELIST}{pk}/change/").content.decode()
+    for name in ("promote", "rollback", "archive"):
+        assert f"{CHANGELIST}{pk}/move/{name}/" in page
+    v2 = AppVersion.objects.get(app__sid=app["sid"], number=2).sid
+    asked = staff.get(f"{CHANGELIST}{pk}/move/promote/", {"version": v2}).content.decode()
+    assert "production v1 → v2" in asked
+    done = staff.post(f"{CHANGELIST}{pk}/move/promote/", {"version": v2, "note": "v2 is the one"}, follow=True)
+    assert done.redirect_chain[-1][0] == f"{CHANGELIST}{pk}/change/" and production(app) == 2
+    v3 = AppVersion.objects.get(app__sid=app["sid"], number=3).sid
+    staff.post(f"{CHANGELIST}{pk}/move/promote/", {"version": v3, "note": "now v3"})
+    assert production(app) == 3
+    # roll back past v2, straight to v1, chosen on the page
+    v1 = AppVersion.objects.get(app__sid=app["sid"], number=1).sid
+    staff.post(f"{CHANGELIST}{pk}/move/rollback/", {"version": v1, "note": "v2 and v3 are broken"})
+    assert production(app) == 1
+    back = ChannelMove.objects.filter(app__sid=app["sid"]).first()
+    assert (back.reason, back.from_version.number, back.to_version.number) == ("rollback", 3, 1)
+    assert back.note == "v2 and v3 are broken" and back.moved_by == staff_user
+    history = staff.get(f"{CHANGELIST}{pk}/change/").content.decode()
+    assert "v2 and v3 are broken" in history
+    # the version page leads to the same confirmation
+    version_page = staff.get(f"/admin/stage/appversion/{AppVersion.objects.get(sid=v3).pk}/change/").content.decode()
+    assert f"{CHANGELIST}{pk}/move/promote/?version={v3}" in version_page
+
+
+def test_another_apps_version_cannot_be_chosen(staff, api):
+    app, other = api_publish(api), api_publish(api)
+    pk = App.objects.get(sid=app["sid"]).pk
+    foreign = AppVersion.objects.get(app__sid=other["sid"]).sid
+    answer = staff.post(f"{CHANGELIST}{pk}/move/promote/", {"version": foreign, "note": "x"})
+    assert answer.status_code == 200 and "Select a valid choice" in answer.content.decode()
+    assert production(app) == 1
 
 
 def test_app_page_shows_versions_history_and_session_links(staff, api):
