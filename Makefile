@@ -6,6 +6,11 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 # Apps are served on <label>.$STAGE_APPS_DOMAIN (default localhost) by this same server, on this port.
 APPS_PORT = STAGE_APPS_PORT=$${STAGE_APPS_PORT:-$(PORT)}
+# Every process of one instance (web workers, the Celery worker) writes its metric samples here and /metrics sums
+# them; emptied when the instance starts (one directory per port, so two instances on one host keep theirs apart).
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.run/metrics-$(PORT)
+FRESH_METRICS = rm -rf "$(PROMETHEUS_MULTIPROC_DIR)" && mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)"
+METRICS_ENV = PROMETHEUS_MULTIPROC_DIR="$(PROMETHEUS_MULTIPROC_DIR)"
 
 .PHONY: install run serve test lint format migrate worker
 
@@ -31,13 +36,14 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py bootstrap --base-url http://$(HOST):$(PORT)
+	@$(FRESH_METRICS)
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a Celery worker beside the web process (REDIS_URL is set)"; \
-		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 		trap "kill $$!" EXIT INT TERM; \
-		$(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		$(METRICS_ENV) $(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	else \
-		$(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		$(METRICS_ENV) $(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
 
 # The production profile: gunicorn with uvicorn workers (ASGI) on $(HOST):$(PORT), $$WEB_CONCURRENCY workers
@@ -47,11 +53,12 @@ run: migrate
 serve: migrate
 	$(BIN)/python manage.py check --fail-level ERROR
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@$(FRESH_METRICS)
 	@if [ -n "$$REDIS_URL" ] && [ "$$SERVE_WORKER" != "no" ]; then \
-		$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 		trap "kill $$!" EXIT INT TERM; \
 	fi; \
-	$(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
+	$(METRICS_ENV) $(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
 
         from core.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from core.ids import PublicIdConverter
-        from core.observability import connect_celery_signals
+        from core.observability import connect_celery_signals, register_scrape_collector
+        from core.task_metrics import QueueDepthCollector
 
         # <id:...>: public ids in URLs, in every urlconf (platform and tenant); a malformed one is no route (404)
         register_converter(PublicIdConverter, "id")
         connect_celery_signals()  # request ids into tasks, task outcomes into metrics
+        register_scrape_collector(QueueDepthCollector())

@@ -2,8 +2,11 @@
 
 Every request gets an id (the caller's `X-Request-ID` when it is sane, else a new one); it is returned in
 the response, stamped on every log line, and carried in Celery task headers so a task's logs share it.
-Metrics: requests and latencies by route, task outcomes, sandbox kills; served at /metrics. Under several
-gunicorn workers set PROMETHEUS_MULTIPROC_DIR so every process's samples are summed.
+Metrics, served at /metrics: requests and latencies by route; Celery task outcomes and durations by task and
+the depth of each queue; and what plug-ins add (the backend runtime's starts, kills, live sandboxes and their
+memory: published_api/metrics.py). `make run` and `make serve` set PROMETHEUS_MULTIPROC_DIR, so the web
+workers' and the Celery worker's samples are summed; figures read at scrape time (queue depth, live sandboxes)
+come from their source, not from any one process.
 """
 
 import contextvars
@@ -13,6 +16,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Iterable
 
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpResponse
@@ -32,8 +36,19 @@ LATENCY = Histogram(
     ["route", "method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-TASKS = Counter("stage_celery_tasks_total", "Celery task outcomes.", ["task", "outcome"])
-SANDBOX_KILLS = Counter("stage_sandbox_kills_total", "Backend sandbox processes killed, by reason.", ["reason"])
+TASKS = Counter("stage_celery_tasks_total", "Celery task outcomes (success, failure, retry...).", ["task", "outcome"])
+TASK_SECONDS = Histogram(
+    "stage_celery_task_duration_seconds",
+    "Celery task run time by task.",
+    ["task"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+_scraped: list = []  # collectors asked at scrape time (prometheus_client's collect() protocol)
+
+
+def register_scrape_collector(collector) -> None:
+    """Add figures read when /metrics is scraped (a queue's depth, the sandboxes alive on this host)."""
+    _scraped.append(collector)
 
 
 def current_request_id() -> str:
@@ -120,13 +135,27 @@ def ObservabilityMiddleware(get_response):
     return middleware
 
 
+class _Scraped:
+    def collect(self) -> Iterable:
+        for collector in _scraped:
+            try:
+                yield from collector.collect()
+            except Exception:  # one source down must not take the rest of the page with it
+                logging.getLogger(__name__).warning("metrics: %r failed", collector, exc_info=True)
+
+
 def metrics(request):
-    """Prometheus text exposition: this process's registry, or every process's under PROMETHEUS_MULTIPROC_DIR."""
+    """Prometheus text exposition: this process's registry, or every process's under PROMETHEUS_MULTIPROC_DIR,
+    with the figures read at scrape time."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
-    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+        page = generate_latest(registry)
+    else:
+        page = generate_latest()
+    scraped = CollectorRegistry()
+    scraped.register(_Scraped())
+    return HttpResponse(page + generate_latest(scraped), content_type=CONTENT_TYPE_LATEST)
 
 
 # --- Celery: the request id travels in task headers; outcomes are counted ------------------------------
@@ -142,12 +171,17 @@ def connect_celery_signals() -> None:
 
     @signals.task_prerun.connect(weak=False)
     def _adopt(task=None, **kwargs):
+        task._stage_started = time.perf_counter()
         request_id = getattr(task.request, "stage_request_id", None) or request_id_var.get()
         task._stage_token = request_id_var.set(request_id if request_id != "-" else f"task-{task.request.id}")
 
     @signals.task_postrun.connect(weak=False)
     def _release(task=None, state=None, **kwargs):
         TASKS.labels(task.name, (state or "unknown").lower()).inc()
+        started = getattr(task, "_stage_started", None)
+        if started is not None:
+            TASK_SECONDS.labels(task.name).observe(time.perf_counter() - started)
+            task._stage_started = None
         token = getattr(task, "_stage_token", None)
         if token is not None:
             request_id_var.reset(token)

@@ -9,14 +9,17 @@ class PublishedApiConfig(AppConfig):
     name = "published_api"
 
     def ready(self):
+        from core.observability import register_scrape_collector
         from core.readiness import register_readiness_check
         from published_api.compiler import compile_ahead
+        from published_api.metrics import SandboxCollector
         from published_api.sandbox import checks  # noqa: F401  (registers the sandbox system check)
         from published_api.sandbox.probe import sandbox_readiness
         from stage.services.deploy_builds import register_deploy_build
 
         register_deploy_build("backend", compile_ahead)
         register_readiness_check("sandbox", sandbox_readiness)
+        register_scrape_collector(SandboxCollector())
 
         _stop_backends_on_sigterm()
 

@@ -26,10 +26,10 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from core.errors import ValidationFailed
-from core.observability import SANDBOX_KILLS
 from published_api.backend_client import BackendHungUp, KeptConnections, Reply, ResponseTooLarge, exchange
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
+from published_api.metrics import SANDBOX_KILLS, SANDBOX_START_SECONDS, SANDBOX_STARTS
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket, spares
@@ -79,6 +79,7 @@ class BackendProcess:
     """One running Deno process for one app version."""
 
     def __init__(self, *, key: tuple, bundle: Path, caller: Caller):
+        asked = time.monotonic()
         self.key = key
         self.caller = caller
         self.dir = runtime_root() / f"p{os.getpid()}-{secrets.token_hex(4)}"
@@ -120,6 +121,8 @@ class BackendProcess:
         self._kept: KeptConnections | None = None
         self._cpu_seen_ns = 0
         self._wait_ready()
+        SANDBOX_STARTS.inc()
+        SANDBOX_START_SECONDS.observe(time.monotonic() - asked)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

@@ -59,6 +59,14 @@ class Cgroup:
         except (OSError, ValueError):
             return None
 
+    def memory_bytes(self) -> int:
+        """What the kernel charges the sandbox for now (all its memory: heap, buffers, tmpfs)."""
+        name = "memory.current" if self.version == 2 else "memory.usage_in_bytes"
+        try:
+            return int((self.dirs["memory"] / name).read_text())
+        except (OSError, ValueError):
+            return 0
+
     def oom_kills(self) -> int:
         name = "memory.events" if self.version == 2 else "memory.oom_control"
         try:
@@ -116,6 +124,12 @@ class Hierarchy:
             _write(dirs["cpu"] / "cpu.cfs_period_us", str(CPU_PERIOD_US))
             _write(dirs["cpu"] / "cpu.cfs_quota_us", str(quota))
         return group
+
+    def groups(self) -> list[Cgroup]:
+        """Every sandbox cgroup on this host under our parent, whichever process made it."""
+        memory = self.parents["memory"]
+        names = sorted(child.name for child in memory.iterdir() if child.is_dir()) if memory.exists() else []
+        return [Cgroup({c: parent / name for c, parent in self.parents.items()}, self.version) for name in names]
 
     def sweep(self, alive) -> int:
         """Remove cgroups left by web processes that died (their names start with the owner's pid)."""

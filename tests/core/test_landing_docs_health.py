@@ -40,7 +40,7 @@ def test_live_answers_while_the_process_does(client):
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_ready_names_what_is_missing_and_turns_ok_with_a_worker(client, tmp_path):
+def test_ready_names_what_is_missing_turns_ok_with_a_worker_and_503_when_it_stops(client, tmp_path):
     missing = client.get("/api/health/ready")
 
     assert missing.status_code == 503 and missing["Retry-After"] == "5"
@@ -56,3 +56,5 @@ def test_ready_names_what_is_missing_and_turns_ok_with_a_worker(client, tmp_path
     finally:
         worker.stop()
     assert ready.status_code == 200 and ready.json()["status"] == "ok", ready.json()
+    stopped = client.get("/api/health/ready")
+    assert stopped.status_code == 503 and stopped.json()["checks"]["worker"]["ok"] is False
