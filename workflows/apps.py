@@ -7,9 +7,11 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         from core.outbox import register_queued_work
+        from stage.admin.app_panels import register_app_panel
         from stage.services.deploy_documents import register_deploy_document
         from stage.services.preview_operations import register_preview_operation
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
+        from workflows.admin.app_activity import PANELS
         from workflows.definition import WORKFLOWS_PATH, workflows_parse
         from workflows.preview_operations import LEDGER_FIELDS, preview_ledger_audit, preview_pulse_track
         from workflows.selectors import stuck_deliveries, stuck_runs
@@ -22,3 +24,5 @@ class WorkflowsConfig(AppConfig):
         # a session's preview: the browser @stage/pulse and @stage/ledger record for the app published from it
         register_preview_operation("pulse.track", preview_pulse_track, params=("events",))
         register_preview_operation("ledger.audit", preview_ledger_audit, params=LEDGER_FIELDS)
+        for panel in PANELS:  # an app's admin page shows its recent runs and messages
+            register_app_panel(panel)

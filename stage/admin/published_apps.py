@@ -13,9 +13,11 @@ from django.utils.safestring import mark_safe
 
 from core.admin.display import badge, when
 from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
+from core.csp import DEFAULT_POLICY
 from core.errors import StageError
 from stage import selectors
 from stage.admin.app_moves import MOVES, confirm_bulk, confirm_one
+from stage.admin.app_panels import app_panels
 from stage.models import App, AppVersion, Channel, ChannelMove
 from stage.origins.names import app_url, preview_url, version_url
 from stage.origins.preview_links import PARAM, preview_token_mint
@@ -126,7 +128,9 @@ class AppAdmin(admin.ModelAdmin):
         "author",
         "session_links",
         "app_urls",
+        "production_ui",
         "channels",
+        "activity",
         "repository_json",
         "created_at",
         "updated_at",
@@ -134,7 +138,8 @@ class AppAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["sid", "name", "description", "status", "author", "session_links"]}),
-        ("Channels", {"fields": ["app_urls", "channels", "last_deployed_at"]}),
+        ("Channels", {"fields": ["app_urls", "channels", "last_deployed_at", "production_ui"]}),
+        ("Activity", {"fields": ["activity"]}),
         ("Configuration", {"fields": ["config", "repository_json", "created_at", "updated_at"]}),
     ]
     inlines = [AppVersionInline, ChannelMoveInline]
@@ -188,6 +193,23 @@ class AppAdmin(admin.ModelAdmin):
             _preview_link(preview_url(obj.sid), obj.sid),
         )
 
+    @admin.display(description="Production UI")
+    def production_ui(self, obj):
+        """The production UI as visitors see it, live, from the app's own origin (never the admin's)."""
+        if obj.status == App.Status.ARCHIVED:
+            return "— (archived)"
+        return format_html(
+            '<iframe src="{}/" title="Production UI of {}" loading="lazy" '
+            'sandbox="allow-scripts allow-forms allow-same-origin" '
+            'style="width:100%;max-width:960px;height:420px;border:1px solid #ccc;border-radius:4px"></iframe>',
+            app_url(obj.sid),
+            obj.sid,
+        )
+
+    @admin.display(description="Recent activity")
+    def activity(self, obj):
+        return app_panels(obj)
+
     @admin.display(description="Repository")
     def repository_json(self, obj):
         return _pretty_json(obj.repository)
@@ -211,10 +233,13 @@ class AppAdmin(admin.ModelAdmin):
         return answer or redirect("admin:stage_app_change", app.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        app = App.objects.filter(pk=object_id).only("status").first()
+        app = self.get_object(request, object_id)
         names = ["unarchive"] if app and app.status == App.Status.ARCHIVED else ["promote", "rollback", "archive"]
         moves = [(name, MOVES[name].title) for name in names]
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})
+        response = super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})
+        if app is not None:  # the page frames the production UI, which lives on the app's own origin
+            response["Content-Security-Policy"] = f"{DEFAULT_POLICY}; frame-src 'self' {app_url(app.sid)}"
+        return response
 
     @admin.action(description="Archive selected apps…")
     def archive(self, request, queryset):

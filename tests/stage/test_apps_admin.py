@@ -3,6 +3,7 @@
 import pytest
 
 from stage.models import App, AppVersion, Channel, ChannelMove
+from stage.origins.names import app_url
 from tests.support.factories import AppFactory, ChannelFactory
 from tests.support.rest import api_deploy, api_publish, push
 
@@ -202,3 +203,40 @@ def test_an_apps_page_lists_versions_newest_first_marking_what_each_channel_serv
     second, first = versions.split(">1<")[0], versions.split(">1<")[1]
     assert ">preview</span>" in second and ">production</span>" in first
     assert "+00:00" not in page
+
+
+def test_an_apps_page_shows_its_production_ui_runs_messages_and_usage_with_links_to_the_rest(staff, api):
+    from published_api.inference.models import Usage
+    from tests.support.factories import RunFactory
+    from workflows.models import CommunicationChannel, Delivery, Message
+
+    published = api_publish(api)
+    app = App.objects.get(sid=published["sid"])
+    version = AppVersion.objects.get(app=app)
+    run = RunFactory(app=app, version=version, workflow="nightly-report", status="failed", duration_ms=21.376)
+    channel = CommunicationChannel.objects.create(owner=app.author, name="ops-email", kind="email")
+    message = Message.objects.create(app=app, channel=channel, to="ops@example.com", text="hi")
+    Delivery.objects.create(message=message, status="delivered")
+    for tokens in (10, 20):
+        Usage.objects.create(
+            session_id="s", app_sid=app.sid, provider="openai", model="m", kind="chat", input_tokens=tokens
+        )
+    someone_elses = api_publish(api)
+    other_run = RunFactory(app=App.objects.get(sid=someone_elses["sid"]), workflow="not-this-one")
+
+    response = staff.get(f"{CHANGELIST}{app.pk}/change/")
+    page = response.content.decode()
+
+    assert run.public_id in page and "nightly-report" in page and "21 ms" in page and "not-this-one" not in page
+    assert message.public_id in page and "ops@example.com" in page and ">delivered<" in page
+    assert f"/admin/workflows/run/?app__id__exact={app.pk}" in page
+    assert f"/admin/workflows/message/?q={app.sid}" in page
+    assert f"/admin/inference/usage/?app_sid={app.sid}" in page
+    assert "<td>2</td><td>0</td><td>30</td>" in page  # today: two calls, no error, 30 tokens
+    # the production UI, framed from the app's own origin, which the page's policy names
+    origin = app_url(app.sid)
+    assert f'<iframe src="{origin}/"' in page
+    assert f"frame-src 'self' {origin}" in response["Content-Security-Policy"]
+    for link in (f"/admin/workflows/run/?app__id__exact={app.pk}", f"/admin/workflows/message/?q={app.sid}"):
+        filtered = staff.get(link)
+        assert filtered.status_code == 200 and other_run.public_id not in filtered.content.decode()
