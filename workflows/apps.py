@@ -6,12 +6,16 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Workflows"
 
     def ready(self):
+        from django.db.models import Q
+
+        from core.admin.dashboard import Figure, register_dashboard_figure
         from core.outbox import register_queued_work
         from stage.admin.app_panels import register_app_panel
         from stage.services.deploy_documents import register_deploy_document
         from stage.services.preview_operations import register_preview_operation
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
         from workflows.admin.app_activity import PANELS
+        from workflows.models import Delivery, Run
         from workflows.definition import WORKFLOWS_PATH, workflows_parse
         from workflows.preview_operations import LEDGER_FIELDS, preview_ledger_audit, preview_pulse_track
         from workflows.selectors import stuck_deliveries, stuck_runs
@@ -26,3 +30,21 @@ class WorkflowsConfig(AppConfig):
         register_preview_operation("ledger.audit", preview_ledger_audit, params=LEDGER_FIELDS)
         for panel in PANELS:  # an app's admin page shows its recent runs and messages
             register_app_panel(panel)
+        runs = Figure(
+            "Workflow runs",
+            lambda since: Run.objects.filter(created_at__gte=since),
+            Q(status=Run.Status.FAILED),
+            "admin:workflows_run_changelist",
+            "created_at__gte",
+            "status__exact=failed",
+        )
+        deliveries = Figure(
+            "Message deliveries",
+            lambda since: Delivery.objects.filter(updated_at__gte=since),
+            Q(status=Delivery.Status.FAILED),
+            "admin:workflows_delivery_changelist",
+            "updated_at__gte",
+            "status__exact=failed",
+        )
+        register_dashboard_figure(runs)
+        register_dashboard_figure(deliveries)
