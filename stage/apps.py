@@ -10,9 +10,9 @@ class StageConfig(AppConfig):
 
         from core.admin.dashboard import Figure, register_dashboard_figure
         from core.outbox import register_queued_work
+        from stage.models import Render
         from stage.origins import checks  # noqa: F401  (registers the apps-domain system check)
         from stage.renders.selectors import stuck_renders, stuck_ui_builds
-        from stage.models import Render
         from stage.renders.tasks import render_build, version_ui_build
 
         register_queued_work("renders", task=render_build, stuck=stuck_renders)

@@ -15,8 +15,8 @@ class WorkflowsConfig(AppConfig):
         from stage.services.preview_operations import register_preview_operation
         from workflows import blocks  # noqa: F401  (registers every block in the step registry)
         from workflows.admin.app_activity import PANELS
-        from workflows.models import Delivery, Run
         from workflows.definition import WORKFLOWS_PATH, workflows_parse
+        from workflows.models import Delivery, Run
         from workflows.preview_operations import LEDGER_FIELDS, preview_ledger_audit, preview_pulse_track
         from workflows.selectors import stuck_deliveries, stuck_runs
         from workflows.tasks import deliver_message, run_workflow
