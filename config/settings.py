@@ -27,7 +27,7 @@ PLATFORM_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_config.StageAdminConfig",  # django.contrib.admin, its default site asking for a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc, pinned and served from here: no CDN
     "axes",  # failed sign-ins counted per user and per address, with a lockout staff can see and lift
+    "django_otp",  # two-factor sign-in to the admin (see STAGE_ADMIN_REQUIRE_2FA)
+    "django_otp.plugins.otp_totp",
     "core",
     "stage",
     "published_api",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in
@@ -70,6 +73,13 @@ AXES_FAILURE_LIMIT = env.int("STAGE_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("STAGE_LOGIN_LOCKOUT_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks it
 AXES_RESET_ON_SUCCESS = True
+
+# Two-factor sign-in (django-otp, TOTP): a user with a confirmed authenticator (`manage.py totp_add <username>`)
+# gives its 6-digit code with the password, and a wrong code counts as a failed sign-in for the lockout above.
+# With STAGE_ADMIN_REQUIRE_2FA on, staff without an authenticator are refused the admin.
+STAGE_ADMIN_REQUIRE_2FA = env.bool("STAGE_ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Stage"  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # --- Origins (issue 13) ---------------------------------------------------------------------------------
 
