@@ -1,10 +1,36 @@
 from django.contrib import admin, messages
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from core.admin.display import badge
+from core.admin.display import badge, when
+from workflows.admin.channel_check import test_message_view
 from workflows.admin.readonly import ReadOnlyAdminMixin
 from workflows.admin.secrets import ChannelForm
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
 from workflows.services.communication import channel_create, channel_update, delivery_retry
+
+REGISTRATION_ROW = '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td><a href="{}">change</a></td></tr>'
+
+
+def registrations_table(channel: CommunicationChannel) -> str:
+    """The apps that may send through the channel, as a small table (a read-only field, so the channel's form posts
+    no inline formset)."""
+    rows = [
+        (
+            reverse("admin:stage_app_change", args=[registration.app_id]),
+            registration.app.sid,
+            badge("active" if registration.active else "inactive"),
+            when(registration.created_at),
+            reverse("admin:workflows_registration_change", args=[registration.pk]),
+        )
+        for registration in channel.registrations.select_related("app")
+    ]
+    if not rows:
+        return "None yet: no app may send through this channel."
+    return format_html(
+        "<table><thead><tr><th>App</th><th>State</th><th>Registered</th><th></th></tr></thead><tbody>{}</tbody></table>",
+        format_html_join("", REGISTRATION_ROW, rows),
+    )
 
 
 @admin.register(CommunicationChannel)
@@ -14,9 +40,22 @@ class CommunicationChannelAdmin(admin.ModelAdmin):
     search_fields = ["public_id", "name", "owner__email"]
     raw_id_fields = ["owner"]
     form = ChannelForm
+    change_form_template = "admin/workflows/communicationchannel/change_form.html"
+
+    def get_urls(self):
+        send = self.admin_site.admin_view(self.test_message_view)
+        name = "workflows_communicationchannel_test_message"
+        return [path("<int:pk>/test-message/", send, name=name), *super().get_urls()]
+
+    def test_message_view(self, request, pk):
+        return test_message_view(self, request, pk)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["public_id", "created_at", "kind"] if obj else ["public_id", "created_at"]
+        return ["public_id", "created_at", "kind", "registered_apps"] if obj else ["public_id", "created_at"]
+
+    @admin.display(description="Registrations")
+    def registered_apps(self, channel):
+        return registrations_table(channel)
 
     def save_model(self, request, obj, form, change):
         """Written by the services the API uses (the form has already checked the config with them)."""

@@ -2,10 +2,12 @@
 when submitted empty), and what is saved is checked and written by the same services the API uses."""
 
 from django import forms
+from django.utils.html import escape
 
+from core.admin.json_field import JSONEditorField
 from core.errors import ValidationFailed
 from workflows.models import CommunicationChannel, GoogleCredential
-from workflows.services.communication import channel_config_clean
+from workflows.services.communication import KIND_FIELDS, channel_config_clean
 from workflows.services.records import google_credential_clean
 
 EMPTY = (None, "", {})
@@ -44,16 +46,44 @@ class WriteOnlySecretsForm(forms.ModelForm):
             raise forms.ValidationError(exc.message) from None
 
 
+# What each key of a channel's config and secrets is (the keys per kind are the service's KIND_FIELDS).
+KEY_MEANINGS = {
+    "from": "the sender, e.g. Shift Bot <bot@example.com>",
+    "replyTo": "where replies go",
+    "url": "the http(s) URL each message is POSTed to as JSON",
+    "webhookUrl": "the Slack incoming-webhook URL, https://hooks.slack.com/services/...",
+    "secret": "the key that signs each body: X-Stage-Signature: sha256=<HMAC-SHA256 of the body>",
+}
+PUBLIC, SECRET = 0, 1
+
+
+def keys_help(part: int, kinds) -> str:
+    """What a channel's config (PUBLIC) or secrets (SECRET) object holds, for each of `kinds` (escaped: the admin
+    shows help text as HTML)."""
+    described = []
+    for kind in kinds:
+        keys, required = KIND_FIELDS[kind][part], KIND_FIELDS[kind][2]
+        named = ", ".join(
+            f'"{key}" ({"required" if key in required else "optional"}: {KEY_MEANINGS[key]})' for key in sorted(keys)
+        )
+        described.append(f"{CommunicationChannel.Kind(kind).label}: {named or 'nothing, leave it empty'}.")
+    return escape("A JSON object. " + " ".join(described))
+
+
 class ChannelForm(WriteOnlySecretsForm):
     secret_fields = ("secrets",)
+    config = JSONEditorField(shape=dict, label="Config")
+    secrets = JSONEditorField(shape=dict, label="Secrets")
 
     class Meta:
         model = CommunicationChannel
         fields = ["owner", "name", "kind", "config", "secrets"]
-        help_texts = {
-            "config": 'Email: {"from", "replyTo"} (both optional). Webhook: {"url"}. Slack: {}.',
-            "secrets": 'Slack: {"webhookUrl": "https://hooks.slack.com/..."}. Webhook: {"secret": "..."}.',
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [self.instance.kind] if self.instance.pk else list(KIND_FIELDS)
+        self.fields["config"].help_text = keys_help(PUBLIC, kinds)
+        self.fields["secrets"].help_text += keys_help(SECRET, kinds)
 
     def clean(self):
         cleaned = super().clean()
