@@ -42,11 +42,12 @@ def _decode_error(error: json.JSONDecodeError) -> ValidationError:
 
 
 class JSONEditorField(forms.JSONField):
-    """JSON of one shape (`dict` or `list`), shown pretty-printed; empty input is the shape's empty value."""
+    """JSON of one shape (`dict` or `list`; empty input is its empty value), shown pretty-printed. `shape=None` takes
+    any JSON (empty input is None) and leaves the shape to whoever checks the value after it."""
 
     widget = JSONEditorWidget
 
-    def __init__(self, *, shape: type = dict, **kwargs):
+    def __init__(self, *, shape: type | None = dict, **kwargs):
         self.shape = shape
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
@@ -56,19 +57,19 @@ class JSONEditorField(forms.JSONField):
             return value
         if value is None:
             return ""
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, cls=self.encoder)
 
     def to_python(self, value):
         if self.disabled:
             return value
         if value in self.empty_values:
-            return self.shape()
+            return self.shape() if self.shape else None
         if isinstance(value, str):
             try:
                 value = json.loads(value, cls=self.decoder)
             except json.JSONDecodeError as error:
                 raise _decode_error(error) from None
-        if not isinstance(value, self.shape):
+        if self.shape and not isinstance(value, self.shape):
             raise ValidationError(
                 "Expected %(expected)s, got %(got)s.",
                 code="shape",

@@ -51,6 +51,15 @@ def _pretty_json(value) -> str:
 
 
 class AppForm(forms.ModelForm):
+    from core.admin.json_field import JSONEditorField
+
+    config = JSONEditorField(
+        shape=None,  # app_changes_clean says what a config must be
+        label="Config",
+        help_text="A JSON object that workflows read as {{ config.x }}, e.g. "
+        '{"sheetId": "1AbC...", "slackChannelId": "chn_..."}. Keys are the names the app\'s shift.workflows.json uses.',
+    )
+
     class Meta:
         model = App
         fields = EDITABLE

@@ -1,13 +1,37 @@
 """Admin for sessions and what lives in them: files, renders, snapshots."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin.display import badge, duration, when
+from core.admin.json_field import LinesField
 from core.admin.readonly import ReadOnlyAdminMixin
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
+from stage.services.scopes import _OPENID_SCOPES, _SCOPE_URL, MAX_SCOPES
+
+
+def _scope_problem(scope: str) -> str | None:
+    """The rule google_scopes_set applies, one scope at a time."""
+    if _SCOPE_URL.match(scope) or scope in _OPENID_SCOPES:
+        return None
+    return "not a Google OAuth scope (expected https://www.googleapis.com/auth/..., or openid, email, profile)"
+
+
+class SessionForm(forms.ModelForm):
+    google_scopes = LinesField(
+        check=_scope_problem,
+        max_items=MAX_SCOPES,
+        max_length=300,
+        label="Google scopes",
+        help_text="One scope a line, e.g. https://www.googleapis.com/auth/spreadsheets (the Sheets steps need it).",
+    )
+
+    class Meta:
+        model = Session
+        fields = ["name", "owner", "google_scopes"]
 
 
 class CurrentFileInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -50,6 +74,7 @@ class SessionAdmin(admin.ModelAdmin):
         "preview",
     ]
     raw_id_fields = ["owner"]
+    form = SessionForm
     inlines = [CurrentFileInline, RenderInline]
     show_full_result_count = False
 
