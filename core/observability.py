@@ -89,18 +89,25 @@ def _route(request) -> str:
     return match.route if match is not None and match.route else "unmatched"
 
 
+def request_id_for(incoming: str | None) -> str:
+    """The caller's request id when it is sane, else a new one."""
+    return incoming if incoming and _SANE_ID.match(incoming) else os.urandom(16).hex()
+
+
 def request_begun(request) -> tuple[contextvars.Token, float]:
     """Give the request its id (the caller's when sane) and note when it began; reset the token when it ends."""
-    incoming = request.headers.get(HEADER, "")
-    request_id = incoming if _SANE_ID.match(incoming) else os.urandom(16).hex()
-    request.request_id = request_id
-    return request_id_var.set(request_id), time.perf_counter()
+    request.request_id = request_id_for(request.headers.get(HEADER))
+    return request_id_var.set(request.request_id), time.perf_counter()
+
+
+def counted(route: str, method: str, status: int, started: float) -> None:
+    latency, requests = _series(route, method, status)
+    latency.observe(time.perf_counter() - started)
+    requests.inc()
 
 
 def request_counted(request, status: int, started: float) -> None:
-    latency, requests = _series(_route(request), request.method, status)
-    latency.observe(time.perf_counter() - started)
-    requests.inc()
+    counted(_route(request), request.method, status, started)
 
 
 @sync_and_async_middleware

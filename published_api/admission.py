@@ -19,6 +19,7 @@ import redis.asyncio as aioredis
 from django.conf import settings
 
 from core.limits import app_quota, app_quota_name, app_window, limit_reached
+from published_api.gateway_call import Call
 from published_api.generation_watch import GenerationWatch
 from published_api.local_quota import LocalQuota
 from published_api.selectors import BackendTarget, backend_target
@@ -88,9 +89,11 @@ async def _target(client: aioredis.Redis, *, app_sid: str, channel: str | None, 
     return target
 
 
-async def admit_async(request, *, app_sid: str, channel: str | None, number: int | None) -> BackendTarget:
+async def admit_async(call: Call, *, app_sid: str, channel: str | None, number: int | None) -> BackendTarget:
+    """`admit`, for the gateway's async path; the Django request is built only if a check needs it."""
     client = _client() if ON_SERVER_POOLS.get() else None
     if client is None:
+        request = call.django_request
         return await in_thread("admission", admit, request, app_sid=app_sid, channel=channel, number=number)
     _watch.start(settings.REDIS_URL)
     now = time.time()
@@ -101,8 +104,9 @@ async def admit_async(request, *, app_sid: str, channel: str | None, number: int
         target = await _target(client, app_sid=app_sid, channel=channel, number=number)
     except Exception:  # Redis away: the plain way (whose quota fails open, as everywhere)
         logger.warning("Redis unavailable to the gateway; admitting %s the plain way", app_sid, exc_info=True)
+        request = call.django_request
         return await in_thread("admission", admit, request, app_sid=app_sid, channel=channel, number=number)
     if not target.served.public:
-        author = target.served.author_id
+        author, request = target.served.author_id, call.django_request
         await in_thread("admission", preview_caller_check, request, app_sid=target.app_sid, author_id=author)
     return target

@@ -22,6 +22,7 @@ from django.http import HttpResponse
 
 from published_api.errors import BackendError
 from published_api.forwarding import HOP_BY_HOP
+from published_api.gateway_call import Answer
 
 RUNTIME_ERROR_HEADER = "x-stage-runtime-error"
 INERT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
@@ -78,17 +79,17 @@ def _load_host_only_cookie(response: HttpResponse, header: str) -> None:
     response.cookies.update(cookie)
 
 
-def inert_answer(reply) -> HttpResponse:
+def inert_answer(reply) -> Answer:
     """The backend's answer as the platform's origin serves it: data, never a document that acts."""
     _raise_runtime_error(reply)
-    response = HttpResponse(reply.body, status=reply.status)
+    answer = Answer(reply.status, reply.body)
     for key, value in reply.headers:
         if _describes_data(key.lower()) and key.lower() not in HOP_BY_HOP:
-            _copy(response, key, value)
-    response.headers["Content-Security-Policy"] = INERT_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+            answer.add(key, value)
+    answer["Content-Security-Policy"] = INERT_POLICY
+    answer["X-Content-Type-Options"] = "nosniff"
+    answer["X-Frame-Options"] = "DENY"
+    return answer
 
 
 def own_origin_answer(reply) -> HttpResponse:

@@ -41,6 +41,7 @@ class _Answer:
     """httptools' callbacks, collecting one response."""
 
     max_bytes: int
+    head: bool = False  # the answer to a HEAD request: headers only, whatever they declare
     headers: list[tuple[str, str]] = field(default_factory=list)
     chunks: list[bytes] = field(default_factory=list)
     size: int = 0
@@ -57,10 +58,15 @@ class _Answer:
 
     def on_headers_complete(self) -> None:
         declared = next((v for n, v in self.headers if n == "content-length"), "")
+        if self.head:
+            self.complete = True  # the parser would wait for the body the headers declare; the connection is not kept
+            return
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise ResponseTooLarge
 
     def on_body(self, data: bytes) -> None:
+        if self.head:
+            return  # a body sent after all is not the caller's
         self.size += len(data)
         if self.size > self.max_bytes:
             raise ResponseTooLarge
@@ -90,11 +96,11 @@ def request_bytes(method: str, target: str, headers: list[tuple[str, str]], body
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-async def _round_trip(reader, writer, request: bytes, max_bytes: int) -> tuple[Reply, bool]:
+async def _round_trip(reader, writer, request: bytes, max_bytes: int, *, head: bool) -> tuple[Reply, bool]:
     """Send, then read one whole answer; (reply, whether the connection may carry another request)."""
     writer.write(request)
     await writer.drain()
-    answer = _Answer(max_bytes)
+    answer = _Answer(max_bytes, head=head)
     parser = answer.parser = httptools.HttpResponseParser(answer)
     while not answer.complete:
         data = await reader.read(READ_BYTES)
@@ -117,7 +123,7 @@ async def exchange(
     reader, writer = await asyncio.open_unix_connection(socket_path, limit=READ_BYTES)
     try:
         request = request_bytes(method, target, headers, body, keep_alive=False)
-        return (await _round_trip(reader, writer, request, max_bytes))[0]
+        return (await _round_trip(reader, writer, request, max_bytes, head=method == "HEAD"))[0]
     finally:
         writer.close()
 
@@ -142,7 +148,7 @@ class KeptConnections:
             else:
                 reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_BYTES)
             try:
-                reply, keep = await _round_trip(reader, writer, request, max_bytes)
+                reply, keep = await _round_trip(reader, writer, request, max_bytes, head=method == "HEAD")
             except (OSError, BackendHungUp) as exc:
                 writer.close()
                 if reused and not getattr(exc, "answered", False):

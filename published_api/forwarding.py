@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from django.conf import settings
 
 from core.errors import PayloadTooLarge, ValidationFailed
+from published_api.gateway_call import Call
 from stage.origins.access import is_platform_key
 from stage.origins.preview_links import PARAM, cookie_name
 
@@ -51,30 +52,30 @@ def _passes(key: str, value: str, *, platform_origin: bool) -> str | None:
     return value
 
 
-def request_headers(request, *, platform_origin: bool) -> list[tuple[str, str]]:
+def request_headers(call: Call, *, platform_origin: bool) -> list[tuple[str, str]]:
     headers = []
-    for key, value in request.headers.items():
+    for key, value in call.headers:
         passed = _passes(key, value, platform_origin=platform_origin)
         if passed is not None:
             headers.append((key, passed))
-    host = request.headers.get("host")
+    host = call.header("host")
     if host:
         headers.append(("host", _checked_host(host)))
     return headers
 
 
-def query_string(request) -> str:
+def query_string(call: Call) -> str:
     """The raw query string, byte for byte, less the preview link's parameter."""
-    raw = request.META.get("QUERY_STRING", "")
+    raw = call.raw_query
     return "&".join(part for part in raw.split("&") if part and unquote(part.split("=", 1)[0]) != PARAM)
 
 
-def read_body(request) -> bytes:
-    declared = request.META.get("CONTENT_LENGTH") or "0"
+def read_body(call: Call) -> bytes:
+    declared = call.header("content-length") or "0"
     limit = settings.STAGE_BACKEND_MAX_REQUEST_BYTES
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
-    body = request.read(limit + 1)
+    body = call.read(limit + 1)
     if len(body) > limit:
         raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
     return body

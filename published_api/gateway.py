@@ -17,10 +17,8 @@ injected. Production is public by design: the app does its own auth.
 """
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.encoding import escape_uri_path
 
-from core.api.envelope import error_body
 from core.errors import NotFound, StageError
 from core.ids import is_public_id
 from core.limits import RateLimited
@@ -31,6 +29,7 @@ from published_api.answers import inert_answer, own_origin_answer
 from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.forwarding import query_string, read_body, request_headers
+from published_api.gateway_call import Answer, Call, error_answer
 from published_api.runtime import supervisor
 from stage.models import Channel
 from stage.origins.access import kept_private
@@ -39,19 +38,12 @@ from stage.origins.names import PREVIEW, VERSION, Origin
 SLOT_KIND = "inflight"
 
 
-def _channel_asked(request) -> str:
-    return Channel.Name.PREVIEW if request.headers.get("x-stage-channel") == "preview" else Channel.Name.PRODUCTION
-
-
-def _error(error: StageError) -> JsonResponse:
-    retry = {"Retry-After": str(error.retry_after)} if getattr(error, "retry_after", None) else None
-    return JsonResponse(
-        error_body(error.code, error.message, error.details), status=int(error.status_code), headers=retry
-    )
+def _channel_asked(call: Call) -> str:
+    return Channel.Name.PREVIEW if call.header("x-stage-channel") == "preview" else Channel.Name.PRODUCTION
 
 
 async def _forward(
-    request, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
+    call: Call, *, app_sid: str, path: str, platform_origin: bool, channel: str | None = None, number: int | None = None
 ):
     if not is_public_id(app_sid):
         raise NotFound("App not found")
@@ -60,8 +52,8 @@ async def _forward(
     if slot is None:
         raise RateLimited(f"This app already has {cap} requests in flight on this host; retry shortly.")
     try:
-        target = await admit_async(request, app_sid=app_sid, channel=channel, number=number)
-        body = read_body(request)
+        target = await admit_async(call, app_sid=app_sid, channel=channel, number=number)
+        body = read_body(call)
         caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
         process = await supervisor.process_for_async(
             slot=(target.app_sid, channel or f"v{number}"),
@@ -69,16 +61,16 @@ async def _forward(
             caller=caller,
             bundle=lambda: bundle_for(version=target.version),
         )
-        query = query_string(request)
+        query = query_string(call)
         headers = [
-            *request_headers(request, platform_origin=platform_origin),
+            *request_headers(call, platform_origin=platform_origin),
             ("x-stage-app", caller.app_sid),
             ("x-stage-session", caller.session_id),
         ]
         # the platform's request id, not a second copy of the caller's header, so backend logs can quote it
         headers = [h for h in headers if h[0].lower() != "x-request-id"] + [("x-request-id", current_request_id())]
         reply = await process.forward_async(
-            method=request.method,
+            method=call.method,
             path=escape_uri_path(path or "/") + (f"?{query}" if query else ""),
             headers=headers,
             body=body,
@@ -88,20 +80,20 @@ async def _forward(
     return reply, target.served.public
 
 
-def _answered(answer, reply_and_public):
-    reply, public = reply_and_public
-    return kept_private(answer(reply), public=public)
+async def platform_answer(call: Call, app_sid: str, path: str = "") -> Answer:
+    """The platform origin's path to a backend: every answer inert (the view below, and the production server's
+    own handler: published_api/asgi.py)."""
+    try:
+        reply, public = await _forward(
+            call, app_sid=app_sid, path=path, platform_origin=True, channel=_channel_asked(call)
+        )
+        return kept_private(inert_answer(reply), public=public)
+    except StageError as error:
+        return error_answer(error)
 
 
 async def gateway(request, app_sid: str, path: str = ""):
-    """The platform origin's path to a backend: every answer inert."""
-    try:
-        forwarded = await _forward(
-            request, app_sid=app_sid, path=path, platform_origin=True, channel=_channel_asked(request)
-        )
-        return _answered(inert_answer, forwarded)
-    except StageError as error:
-        return _error(error)
+    return (await platform_answer(Call.of(request), app_sid, path)).as_response()
 
 
 gateway.csrf_exempt = True  # public API; the answers are inert and no platform credential passes
@@ -111,13 +103,14 @@ async def origin_gateway(request, path: str = ""):
     """`/api/*` on the app's own origin (no CSRF middleware runs there: stage.origins.middleware)."""
     origin: Origin = request.app_origin
     if request.headers.get("service-worker") == "script":
-        return _error(NotFound("Service workers are not served on app origins."))
+        return error_answer(NotFound("Service workers are not served on app origins.")).as_response()
+    call = Call.of(request)
     if origin.kind == VERSION:
         where = {"number": origin.version}
     else:
-        where = {"channel": Channel.Name.PREVIEW if origin.kind == PREVIEW else _channel_asked(request)}
+        where = {"channel": Channel.Name.PREVIEW if origin.kind == PREVIEW else _channel_asked(call)}
     try:
-        forwarded = await _forward(request, app_sid=origin.app_sid, path=path, platform_origin=False, **where)
-        return _answered(own_origin_answer, forwarded)
+        reply, public = await _forward(call, app_sid=origin.app_sid, path=path, platform_origin=False, **where)
+        return kept_private(own_origin_answer(reply), public=public)
     except StageError as error:
-        return _error(error)
+        return error_answer(error).as_response()

@@ -25,7 +25,7 @@ def _not_found(message: str) -> JsonResponse:
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolve(path: str, urlconf: str):
+def tenant_resolve(path: str, urlconf: str):
     """Tenant routes are fixed at start and every backend request resolves one: remember the recent matches."""
     return resolve(path, urlconf=urlconf)
 
@@ -41,7 +41,7 @@ def _route(request):
         return None
     request.app_origin = origin
     try:
-        match = _resolve(request.path_info, urlconf)
+        match = tenant_resolve(request.path_info, urlconf)
     except Resolver404:
         if origin is None:
             return None  # a path under /stage/ that is not the gateway's: the platform's 404

@@ -23,6 +23,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_HEAD(self):  # the headers a GET would have, its length included, and no body
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "15")
+        self.end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -57,3 +63,19 @@ def test_a_connection_is_kept_for_the_next_request_only_when_the_backend_keeps_i
         assert (server.connections, idle) == (1, 1)
     else:  # HTTP/1.0 closes after each answer: a connection each, none kept
         assert (server.connections, idle) == (3, 0)
+
+
+def test_the_answer_to_a_head_is_its_headers_though_they_declare_a_length(backend):
+    server, _ = backend
+
+    async def head_then_get():
+        kept = KeptConnections(server.server_address)
+        head = await asyncio.wait_for(
+            kept.exchange(method="HEAD", target="/", headers=[], body=b"", max_bytes=1 << 20), timeout=5
+        )
+        get = await kept.exchange(method="GET", target="/health", headers=[], body=b"", max_bytes=1 << 20)
+        return head, get
+
+    head, get = asyncio.run(head_then_get())
+    assert (head.status, head.body, dict(head.headers)["content-length"]) == (200, b"", "15")
+    assert get.body == b'{"status":"ok"}'  # the HEAD's connection was not reused for it

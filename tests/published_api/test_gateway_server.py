@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bench.harness import serve
-from tests.support.publishing import publish
+from tests.support.publishing import deploy, publish
 from tests.support.worker import worker_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -57,3 +57,52 @@ def test_backend_requests_are_counted_by_route(web, user):
     counted = [line for line in metrics.splitlines() if line.startswith("stage_http_requests_total{")]
     gateway = [line for line in counted if 'route="stage/(?P<app_sid>' in line and 'status="200"' in line]
     assert gateway and float(gateway[0].rsplit(" ", 1)[1]) >= 3, counted
+
+
+ECHO = """export default { fetch: async (r: Request) => Response.json({
+  method: r.method, url: r.url, auth: r.headers.get("authorization"), cookie: r.headers.get("cookie"),
+  host: r.headers.get("host"), custom: r.headers.getAll ? null : r.headers.get("x-custom"),
+  body: await r.text(),
+}, { headers: { "set-cookie": "s=1", "x-frame-options": "ALLOWALL", "x-app": "mine" } }) };"""
+
+
+def test_the_platform_path_served_straight_from_the_scope_filters_as_the_views_do(web, user, api):
+    """The production server reads platform gateway requests straight from the ASGI scope: what reaches the
+    backend and what reaches the caller are the same as through Django's request and response objects."""
+    app = publish(user, ECHO)
+    url = f"{web}/stage/{app.sid}/api/items/7?x=1&stage_preview=t0k&y=%C3%A9"
+    answer = httpx.post(
+        url,
+        content=b"payload",
+        headers={"Authorization": f"Bearer {api.raw_key}", "Cookie": "sessionid=platform", "X-Custom": "kept"},
+        timeout=15,
+    )
+    assert answer.status_code == 200
+    seen = answer.json()
+    assert seen["method"] == "POST" and seen["body"] == "payload" and seen["custom"] == "kept"
+    assert seen["url"].endswith("/items/7?x=1&y=%C3%A9")  # the preview parameter gone, the rest byte for byte
+    assert seen["auth"] is None and seen["cookie"] is None  # no platform credential reaches tenant code
+    # the answer: data only, inert, with the platform's headers and a length
+    assert "set-cookie" not in answer.headers and answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["content-security-policy"] == "sandbox; default-src 'none'; frame-ancestors 'none'"
+    assert answer.headers["x-app"] == "mine" and answer.headers["cross-origin-opener-policy"] == "same-origin"
+    assert int(answer.headers["content-length"]) == len(answer.content) and len(answer.headers["x-request-id"]) == 32
+    head = httpx.head(f"{web}/stage/{app.sid}/api/", timeout=15)
+    assert head.status_code == 200 and head.content == b""
+
+
+def test_on_the_platform_path_errors_hosts_and_the_preview_check_answer_as_django_would(web, user, api):
+    app = publish(user, "export default { fetch: () => new Response('v1') };")
+    missing = httpx.get(f"{web}/stage/app_nothere0000000000000/api/", headers={"X-Request-ID": "t-1"}, timeout=15)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
+    assert missing.headers["x-request-id"] == "t-1" and missing.headers["content-type"] == "application/json"
+    # a Host that ALLOWED_HOSTS refuses is Django's 400, not served
+    refused = httpx.get(f"{web}/stage/{app.sid}/api/", headers={"Host": "evil.example"}, timeout=15)
+    assert refused.status_code == 400
+    # the preview channel of a never-promoted version asks who is calling (a Django request, built only then)
+    deploy(app, "export default { fetch: () => new Response('v2') };", promote=False)
+    preview = {"X-Stage-Channel": "preview"}
+    assert httpx.get(f"{web}/stage/{app.sid}/api/", headers=preview, timeout=15).status_code == 401
+    owner = {**preview, "Authorization": f"Bearer {api.raw_key}"}
+    assert httpx.get(f"{web}/stage/{app.sid}/api/", headers=owner, timeout=15).text == "v2"
+    assert httpx.get(f"{web}/stage/{app.sid}/api/", timeout=15).text == "v1"
