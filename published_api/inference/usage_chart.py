@@ -44,9 +44,9 @@ def _bars(points: list[tuple], slot: float, largest: float, unit: str, colour: s
 
 
 def _labels(points: list[tuple], slot: float):
-    every = max(1, -(-len(points) // 8))  # at most about eight day labels under the axis
+    every = max(1, -(-len(points) // 8))  # at most about eight day labels under the axis, the last day's one
     for index, (day, _) in enumerate(points):
-        if index % every == 0 or index == len(points) - 1:
+        if (len(points) - 1 - index) % every == 0:
             yield f"{LEFT + index * slot + slot / 2:.1f}", HEIGHT - 6, TEXT, day.strftime("%b %-d")
 
 

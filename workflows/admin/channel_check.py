@@ -43,7 +43,7 @@ class TestMessageForm(forms.Form):
         if channel.kind == CommunicationChannel.Kind.EMAIL:
             self.fields["to"].required = True
         else:
-            self.fields["to"].help_text = "Passed on as the message's `to` (optional for this kind)."
+            self.fields["to"].help_text = "Passed on as the message's recipient (optional for this kind of channel)."
 
     def clean_app(self):
         app = self.cleaned_data["app"]
