@@ -72,6 +72,8 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
 
 
 class StageAdminSite(admin.AdminSite):
+    site_header = "Stage administration"
+    site_title = "Stage admin"
     login_form = TwoFactorLoginForm
     login_template = "admin/stage_login.html"
 
