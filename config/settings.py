@@ -291,6 +291,15 @@ STAGE_CGROUP_NAME = env("STAGE_CGROUP_NAME", default="stage")
 # permissions alone; with this set it refuses to run them at all (CI sets it).
 STAGE_REQUIRE_SANDBOX = env.bool("STAGE_REQUIRE_SANDBOX", default=False)
 STAGE_BACKEND_IDLE_SECONDS = env.float("STAGE_BACKEND_IDLE_SECONDS", default=300.0)
+# The runtime that owns a host's sandboxes: "host" (one supervisor process per runtime directory, shared by every
+# web process: published_api/runtime_host.py) or "process" (each web process runs its own; the tests' default).
+STAGE_RUNTIME = env("STAGE_RUNTIME", default="host")
+# Its caps: sandboxes alive at once and the memory they hold in all; past either, the least recently used idle
+# sandbox is retired to make room.
+STAGE_RUNTIME_MAX_PROCESSES = env.int("STAGE_RUNTIME_MAX_PROCESSES", default=500)
+STAGE_RUNTIME_MEMORY_MB = env.int("STAGE_RUNTIME_MEMORY_MB", default=8192)
+# A host runtime with no sandbox and no web process connected for this long exits (the next request starts one).
+STAGE_RUNTIME_IDLE_EXIT_SECONDS = env.float("STAGE_RUNTIME_IDLE_EXIT_SECONDS", default=600.0)
 # Under the ASGI server, threads per process that admit gateway requests (one SQL statement and a quota each).
 STAGE_GATEWAY_THREADS = env.int("STAGE_GATEWAY_THREADS", default=4)
 # Under the ASGI server, what an app serves is kept in memory while its generation counter in Redis has not moved,

@@ -33,3 +33,9 @@ class BackendTooLarge(StageError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     code = "PAYLOAD_TOO_LARGE"
     default_message = "The backend's response is too large."
+
+
+class BackendBusy(StageError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "BACKEND_BUSY"
+    default_message = "Every sandbox on this host is serving requests; retry shortly."

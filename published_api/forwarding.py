@@ -21,7 +21,8 @@ HOP_BY_HOP = {
     "transfer-encoding", "upgrade", "content-length", "host",
 }  # fmt: skip
 COMPUTE_HEADER = "x-stage-compute"  # the platform calling a compute function on the serve socket
-INJECTED = {"x-stage-app", "x-stage-session", COMPUTE_HEADER, "x-stage-runtime-error"}
+DRAIN_HEADER = "x-stage-drain"  # the platform asking a sandbox to finish its requests and exit
+INJECTED = {"x-stage-app", "x-stage-session", COMPUTE_HEADER, DRAIN_HEADER, "x-stage-runtime-error"}
 
 
 def _without_preview_cookie(cookie: str) -> str:

@@ -16,6 +16,9 @@ SANDBOX_START_SECONDS = Histogram(
     "From asking for a sandbox to its backend answering it is ready.",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+SANDBOX_EVICTIONS = Counter(
+    "stage_sandbox_evictions_total", "Idle sandboxes retired to make room under the runtime's caps."
+)
 SANDBOX_KILLS = Counter("stage_sandbox_kills_total", "Backend sandbox processes killed, by reason.", ["reason"])
 
 

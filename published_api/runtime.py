@@ -22,23 +22,25 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 
-from core.errors import ValidationFailed
-from published_api.backend_client import BackendHungUp, KeptConnections, Reply, ResponseTooLarge, exchange
+from published_api.backend_client import exchange
 from published_api.bridge import BridgeServer, Caller
-from published_api.errors import BackendCrashed, BackendTimeout, BackendTooLarge
-from published_api.metrics import SANDBOX_KILLS, SANDBOX_START_SECONDS, SANDBOX_STARTS
+from published_api.errors import BackendBusy, BackendCrashed
+from published_api.forwarding import DRAIN_HEADER
+from published_api.metrics import SANDBOX_EVICTIONS, SANDBOX_KILLS, SANDBOX_START_SECONDS, SANDBOX_STARTS
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket, spares
 from published_api.sandbox.probe import sandbox_support
-from published_api.threads import ON_SERVER_POOLS, in_thread
+from published_api.sandbox_requests import SandboxRequests
+from published_api.threads import in_thread
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
 MONITOR_SECONDS = 0.5
+MIN_NEW_SANDBOX_BYTES = 16 << 20  # room kept for a sandbox about to start (an idle one holds ~12 MiB)
+
 _swept: Path | None = None  # the root this process has prepared
 
 
@@ -75,7 +77,7 @@ def _session_cpu_ns(session: int) -> int:
     return total
 
 
-class BackendProcess:
+class BackendProcess(SandboxRequests):
     """One running Deno process for one app version."""
 
     def __init__(self, *, key: tuple, bundle: Path, caller: Caller):
@@ -83,6 +85,7 @@ class BackendProcess:
         self.key = key
         self.caller = caller
         self.dir = runtime_root() / f"p{os.getpid()}-{secrets.token_hex(4)}"
+        self.id = self.dir.name
         prepare_run_dir(self.dir)
         self.serve_path = str(self.dir / "serve.sock")
         bridge_path = str(self.dir / "bridge.sock")
@@ -118,7 +121,6 @@ class BackendProcess:
         self.inflight = 0
         self.last_used = self.last_busy = time.monotonic()
         self.idle_cpu_ms = 0.0
-        self._kept: KeptConnections | None = None
         self._cpu_seen_ns = 0
         self._wait_ready()
         SANDBOX_STARTS.inc()
@@ -147,6 +149,20 @@ class BackendProcess:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def memory_bytes(self) -> int:
+        return self.cgroup.memory_bytes() if self.cgroup is not None else 0
+
+    def retire(self) -> None:
+        """Stop without cutting a request short: the sandbox stops taking connections, finishes every request it
+        has (within their deadline), and exits; then it is cleaned up. Blocking: run it off the request's path."""
+        if self.alive():
+            with contextlib.suppress(Exception):  # a sandbox that cannot be asked is killed below, as it would be
+                request = {"method": "POST", "target": "/__stage/drain", "headers": [(DRAIN_HEADER, "1")], "body": b""}
+                asyncio.run(asyncio.wait_for(exchange(self.serve_path, **request, max_bytes=1024), 1.0))
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(settings.STAGE_BACKEND_DEADLINE_SECONDS + 1)
+        self.kill()
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -187,44 +203,24 @@ class BackendProcess:
         self.idle_cpu_ms = max(0.0, self.idle_cpu_ms + delta_ms - drain)
         return self.idle_cpu_ms > settings.STAGE_BACKEND_IDLE_CPU_MS
 
-    def forward(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
-        """forward_async, for synchronous callers (the owners' compute API)."""
-        return async_to_sync(self.forward_async)(method=method, path=path, headers=headers, body=body)
+    @property
+    def app_sid(self) -> str:
+        return self.caller.app_sid
 
-    async def forward_async(self, *, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
-        """Send one request; past the deadline SIGKILL the process (504); cap the response size (413)."""
-        deadline, max_bytes = settings.STAGE_BACKEND_DEADLINE_SECONDS, settings.STAGE_BACKEND_MAX_RESPONSE_BYTES
+    def _begun(self) -> None:
         self.inflight += 1
         self.last_busy = time.monotonic()
-        try:
-            request = {"method": method, "target": path, "headers": headers, "body": body}
-            async with asyncio.timeout(deadline):
-                if ON_SERVER_POOLS.get():  # one event loop for the life of the process: keep connections
-                    return await self._kept_connections().exchange(**request, max_bytes=max_bytes)
-                return await exchange(self.serve_path, **request, max_bytes=max_bytes)
-        except TimeoutError:
-            logger.warning("backend %s: deadline of %ss exceeded, killing it", self.caller.app_sid, deadline)
-            SANDBOX_KILLS.labels("deadline").inc()
-            await asyncio.to_thread(self.kill)
-            raise BackendTimeout(f"The backend did not answer within {deadline:g} s and was stopped.") from None
-        except ResponseTooLarge:
-            raise BackendTooLarge(f"The backend's response exceeds {max_bytes} bytes.") from None
-        except ValueError as exc:  # a header that would break the request line: never forwarded
-            raise ValidationFailed(str(exc)) from None
-        except (OSError, BackendHungUp):
-            await asyncio.to_thread(self._wait_briefly)
-            if not self.alive():
-                SANDBOX_KILLS.labels("crashed").inc()
-                raise BackendCrashed(f"The backend process crashed ({self.crash_reason()}).") from None
-            raise BackendCrashed("The backend closed the connection.") from None
-        finally:
-            self.inflight -= 1
-            self.last_used = self.last_busy = time.monotonic()
 
-    def _kept_connections(self) -> KeptConnections:
-        if self._kept is None:
-            self._kept = KeptConnections(self.serve_path)
-        return self._kept
+    def _ended(self) -> None:
+        self.inflight -= 1
+        self.last_used = self.last_busy = time.monotonic()
+
+    async def _stop_for_deadline(self) -> None:
+        await asyncio.to_thread(self.kill)
+
+    async def _death(self) -> str | None:
+        await asyncio.to_thread(self._wait_briefly)
+        return None if self.alive() else self.crash_reason()
 
     def _wait_briefly(self) -> None:
         """Let a dying process finish dying, so the next request starts a new one."""
@@ -233,10 +229,16 @@ class BackendProcess:
 
 
 class Supervisor:
+    """Every sandbox of this runtime, one per (app, channel or version), started on demand and kept while there is
+    room: at most STAGE_RUNTIME_MAX_PROCESSES of them holding at most STAGE_RUNTIME_MEMORY_MB in all. To start one
+    more, the least recently used sandboxes with no request in flight are retired until there is room (never one
+    serving a request; with none idle, the start is refused: 503 BACKEND_BUSY)."""
+
     def __init__(self):
         self._lock = threading.Lock()
         self._slots: dict[tuple[str, str], BackendProcess] = {}
         self._starting: dict[tuple[str, str], threading.Lock] = {}
+        self._retiring: set[BackendProcess] = set()
         self._monitor: threading.Thread | None = None
 
     def process_for(self, *, slot: tuple[str, str], key: tuple, caller: Caller, bundle: Callable[[], Path]):
@@ -252,11 +254,58 @@ class Supervisor:
             if current is not None and current.key == key and current.alive():
                 return current
             path = bundle()
+            if current is not None:  # the replaced process finishes what it serves, in the background
+                self._slots.pop(slot, None)
+                self._retire(current)
+            self._make_room()
             process = BackendProcess(key=key, bundle=path, caller=caller)
             self._slots[slot] = process
-        if current is not None:  # the replaced process goes in the background: not on this request's time
-            threading.Thread(target=current.kill, name="backend-retire", daemon=True).start()
         return process
+
+    def _retire(self, process: BackendProcess) -> None:
+        with self._lock:
+            self._retiring.add(process)
+
+        def retire():
+            try:
+                process.retire()
+            finally:
+                with self._lock:
+                    self._retiring.discard(process)
+
+        threading.Thread(target=retire, name="backend-retire", daemon=True).start()
+
+    def _make_room(self) -> None:
+        """Retire the least recently used idle sandboxes until one more fits under both caps (sandboxes on their
+        way out count until they are gone)."""
+        cap, budget = settings.STAGE_RUNTIME_MAX_PROCESSES, settings.STAGE_RUNTIME_MEMORY_MB << 20
+        deadline = time.monotonic() + 2.0
+        while True:
+            with self._lock:
+                live, retiring = list(self._slots.items()), list(self._retiring)
+            sizes = sorted(process.memory_bytes() for _, process in live)
+            room = max(MIN_NEW_SANDBOX_BYTES, sizes[len(sizes) // 2] if sizes else 0)
+            leaving = sum(process.memory_bytes() for process in retiring)
+            if len(live) < cap and sum(sizes) + leaving + room <= budget:
+                return
+            idle = [(process.last_used, slot, process) for slot, process in live if process.inflight <= 0]
+            if idle and (len(live) >= cap or sum(sizes) + room > budget):
+                _, slot, victim = min(idle, key=lambda entry: entry[0])
+                with self._lock:
+                    if self._slots.get(slot) is victim:
+                        self._slots.pop(slot, None)
+                SANDBOX_EVICTIONS.inc()
+                self._retire(victim)
+            elif retiring and time.monotonic() < deadline:
+                time.sleep(0.01)  # retired sandboxes are on their way out: their memory is freed in a moment
+            else:
+                held = (sum(sizes) + leaving) >> 20
+                raise BackendBusy(f"This host runs {len(live)} sandboxes ({held} MiB), all serving requests.")
+
+    def touch(self, process: BackendProcess, *, began: bool) -> None:
+        """A request to the process began or ended (the host runtime hears of it from the web processes)."""
+        process.inflight += 1 if began else -1
+        process.last_used = process.last_busy = time.monotonic()
 
     def ready(self, *, slot: tuple[str, str], key: tuple) -> "BackendProcess | None":
         """The live process for this slot and key, if there is one (no waiting, no starting)."""
@@ -271,9 +320,13 @@ class Supervisor:
     def stop_all(self) -> None:
         with self._lock:
             processes, self._slots = list(self._slots.values()), {}
+            processes += list(self._retiring)
         for process in processes:
             process.kill()
         spares.discard()
+
+    def by_id(self, process_id: str) -> BackendProcess | None:
+        return next((process for process in list(self._slots.values()) if process.id == process_id), None)
 
     def processes(self) -> list[BackendProcess]:
         return list(self._slots.values())
@@ -282,10 +335,10 @@ class Supervisor:
         limit = settings.STAGE_BACKEND_IDLE_SECONDS
         now, reaped = time.monotonic(), 0
         for slot, process in list(self._slots.items()):
-            if process.inflight == 0 and (now - process.last_used > limit or not process.alive()):
+            if process.inflight <= 0 and (now - process.last_used > limit or not process.alive()):
                 if self._slots.get(slot) is process:
                     self._slots.pop(slot, None)
-                process.kill()
+                self._retire(process)
                 reaped += 1
         return reaped
 

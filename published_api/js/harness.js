@@ -9,6 +9,7 @@ import { runCompute } from "./stage_compute.js";
 
 const ERROR_HEADER = "x-stage-runtime-error";
 const COMPUTE_HEADER = "x-stage-compute"; // the platform calling a compute function (owners' REST API)
+const DRAIN_HEADER = "x-stage-drain"; // the platform retiring this sandbox: finish every request, then exit
 
 async function computeCall(incoming) {
   let reply;
@@ -58,10 +59,14 @@ export function start(load) {
   Object.defineProperty(globalThis, "fetch", { value: bridgedFetch, writable: false, configurable: false });
   const ready = load().then(prepare);
   ready.catch(() => {}); // reported per request, not as an unhandled rejection
-  Deno.serve(
+  const server = Deno.serve(
     { path: servePath, onListen: () => console.log("stage-backend-ready") },
     async (incoming) => {
       if (incoming.headers.has(COMPUTE_HEADER)) return computeCall(incoming);
+      if (incoming.headers.has(DRAIN_HEADER)) {
+        setTimeout(() => server.shutdown().then(() => Deno.exit(0)), 0);
+        return new Response("draining");
+      }
       let app;
       try {
         app = await ready;
