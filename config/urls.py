@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core import observability
 from core.api import errors as api_errors
 from core.api.health import health, health_live, health_ready
-from core.landing import landing
+from core.landing import favicon, landing
 from stage.convex import views as convex
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", landing, name="landing"),
+    path("favicon.ico", favicon),
     path("api/v1/stage/", include("stage.api.urls")),
     path("api/v1/stage/", include("workflows.api.stage_urls")),  # app runs, run detail
     path("api/v1/", include("workflows.api.urls")),  # run/<appSid>/<workflow>, communication/...

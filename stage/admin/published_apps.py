@@ -207,6 +207,9 @@ class AppAdmin(admin.ModelAdmin):
         """The production UI as visitors see it, live, from the app's own origin (never the admin's)."""
         if obj.status == App.Status.ARCHIVED:
             return "— (archived)"
+        production = next((c.version for c in obj.channels.all() if c.name == Channel.Name.PRODUCTION), None)
+        if production is None or production.ui_status == AppVersion.UiStatus.NONE:
+            return "— (production has no UI)"
         return format_html(
             '<iframe src="{}/" title="Production UI of {}" loading="lazy" '
             'sandbox="allow-scripts allow-forms allow-same-origin" '

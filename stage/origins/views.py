@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from core.errors import StageError
 from stage.models import AppVersion
 from stage.origins.access import kept_private, preview_caller_check
-from stage.origins.names import VERSION, Origin
+from stage.origins.names import VERSION, Origin, frame_ancestors
 from stage.origins.preview_links import PARAM, cookie_name, preview_token_check
 from stage.preview.csp import SHELL_POLICY, new_nonce, with_policy
 from stage.preview.pages import frame_page, message_page
@@ -108,5 +108,7 @@ def app_ui_frame(request):
         return _refused(request, error)
     if (page := _not_ready(request, version)) is not None:
         return kept_private(page, public=public)
-    frame = frame_page(request, artifact=version.ui_artifact, version=version.number, ancestors="'self'")
+    # framed by the app's own shell, which the platform's admin may frame in turn (an app's page shows its UI)
+    ancestors = f"'self' {frame_ancestors()}"
+    frame = frame_page(request, artifact=version.ui_artifact, version=version.number, ancestors=ancestors)
     return kept_private(frame, public=public)
