@@ -8,6 +8,7 @@ class ComputeConfig(AppConfig):
 
     def ready(self):
         from published_api import bridge
-        from published_api.compute.bridge_ops import OPERATIONS
+        from published_api.compute.bridge_ops import HOLDING, OPERATIONS
 
         bridge.OPERATIONS.update(OPERATIONS)
+        bridge.HOLDING.update(HOLDING)

@@ -86,41 +86,87 @@ class QueryBuilder {
   }
 }
 
-// The transaction opens with the first ctx.db call (which carries `begin`); later calls wait for it.
+// The transaction opens with the first ctx.db call (which carries `begin`); later calls wait for it. A mutation's
+// writes are kept here until its next read or its end and travel with it, so a mutation of writes only is one call
+// that opens, writes and commits (one round trip), and an insert's id is minted here. A write's own failure (a
+// missing document, a value the store refuses) is thrown by the next ctx.db call or by the mutation, which then
+// commits nothing. Every call goes after the last one that carried writes, so reads see the writes made before.
 function transaction(mode) {
   let opened = null;
-  const call = (action, args) => {
-    if (!opened) {
-      opened = bridgeCall("compute.db", { begin: mode, action, ...args });
-      return opened.then((reply) => reply.result);
-    }
-    return opened.then(({ txn }) => bridgeCall("compute.db", { txn, action, ...args })).then((reply) => reply.result);
+  let writes = [];
+  let flushed = Promise.resolve();
+  const send = (args) => {
+    const carried = writes;
+    writes = [];
+    if (carried.length) args.writes = carried;
+    const reply = opened
+      ? Promise.all([opened, flushed]).then(([{ txn }]) => bridgeCall("compute.db", { txn, ...args }))
+      : (opened = bridgeCall("compute.db", { begin: mode, ...args }));
+    if (carried.length) flushed = reply.catch(() => {});
+    return reply.then((answer) => answer.result);
+  };
+  const write = (change, result) => {
+    writes.push(change);
+    return Promise.resolve(result);
   };
   const end = async (commit) => {
-    if (!opened) return;
-    const { txn } = await opened;
-    await bridgeCall("compute.end", { txn, commit });
+    const carried = commit ? writes : [];
+    writes = [];
+    if (!opened) {
+      if (carried.length) await bridgeCall("compute.db", { begin: mode, commit: true, writes: carried });
+      return;
+    }
+    const [{ txn }] = await Promise.all([opened, flushed]);
+    await bridgeCall("compute.end", { txn, commit, ...(carried.length ? { writes: carried } : {}) });
   };
-  return { call, end };
+  return { send, write, end };
+}
+
+// The same checks as the platform's (statements.py), so that a bad write fails where it is made.
+function tableName(name) {
+  const shown = JSON.stringify(name);
+  if (typeof name !== "string" || !/^[\p{L}\p{N}_]{1,64}$/u.test(name)) {
+    throw new Error(`Bad table name: ${shown} (letters, digits and _)`);
+  }
+  if (name.startsWith("_")) throw new Error(`Bad table name: ${shown} (names starting with _ are reserved)`);
+  return name;
+}
+
+function documentOf(value) {
+  const doc = plain(value);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("A document is an object.");
+  return doc;
+}
+
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "x").replaceAll("/", "y");
 }
 
 function database(tx, mode) {
-  const db = { call: tx.call };
+  const db = { call: (action, args) => tx.send({ action, ...args }) };
   const writer = (name, fn) => (...args) => {
     if (mode !== "mutation") throw new Error(`ctx.db.${name} is not allowed in a query: a query is read-only (use a mutation).`);
-    return fn(...args);
+    try {
+      return fn(...args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
-  const call = tx.call;
   return {
-    get: (id) => call("get", { id }),
+    get: (id) => db.call("get", { id }),
     query: (table) => new QueryBuilder(db, table),
-    insert: writer("insert", (table, doc) => call("insert", { table, doc: plain(doc) })),
-    patch: writer("patch", (id, fields) => call("patch", { id, fields: plain(fields) })),
-    replace: writer("replace", (id, doc) => call("replace", { id, doc: plain(doc) })),
-    delete: writer("delete", (id) => call("delete", { id })),
+    insert: writer("insert", (table, doc) => {
+      const id = newId();
+      return tx.write({ action: "insert", table: tableName(table), doc: documentOf(doc), id }, id);
+    }),
+    patch: writer("patch", (id, fields) => tx.write({ action: "patch", id, fields: documentOf(fields) }, null)),
+    replace: writer("replace", (id, doc) => tx.write({ action: "replace", id, doc: documentOf(doc) }, null)),
+    delete: writer("delete", (id) => tx.write({ action: "delete", id }, null)),
   };
 }
 
+// A query's end only lets its snapshot go: the caller does not wait for it.
 async function inTransaction(mode, handler, args) {
   const tx = transaction(mode);
   let result;
@@ -130,7 +176,9 @@ async function inTransaction(mode, handler, args) {
     await tx.end(false).catch(() => {});
     throw error;
   }
-  await tx.end(true);
+  const ending = tx.end(true);
+  if (mode === "query") ending.catch(() => {});
+  else await ending;
   return result;
 }
 

@@ -106,5 +106,48 @@ def test_app_code_that_wiretaps_the_bridge_finds_no_secret_on_it(client, user, a
     # the tap worked: it saw the bridge line of its own fetch, which went through
     assert seen["status"] == 200 and seen["lines"], seen
     messages = [json.loads(line) for line in "".join(seen["lines"]).splitlines()]
-    assert [sorted(message) for message in messages] == [["args", "op"]], "nothing but the operation travels"
+    assert [sorted(message) for message in messages] == [["args", "id", "op"]], "nothing but the operation travels"
     assert seen["env"] == "NotCapable"  # and the process may read no environment variable at all
+
+
+OUT_OF_ORDER = """export default { fetch: async (r: Request) => {
+  const origin = new URL(r.url).searchParams.get("origin")!;
+  const done: number[] = [];
+  const matched = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+    const response = await fetch(`${origin}/d${i}`);
+    done.push(i);
+    return response.headers.get("x-n") === String(i);
+  }));
+  return Response.json({ done, matched: matched.filter(Boolean).length });
+} };"""
+
+
+@pytest.mark.django_db
+def test_one_kept_connection_carries_concurrent_calls_answered_out_of_order(client, user, backend_runtime, allow_local):
+    # given routes that answer later the earlier they are asked for
+    for n in range(12):
+        allow_local.routes[f"/d{n}"] = (200, {"x-n": str(n)}, (12 - n) * 0.04)
+    app = publish(user, OUT_OF_ORDER)
+    for _ in range(3):
+        # when a backend makes twelve calls at once, three requests in a row
+        seen = client.get(f"/stage/{app.sid}/api/", {"origin": allow_local.origin}).json()
+        # then each call gets its own answer, and the quick ones come back first
+        assert seen["matched"] == 12, seen
+        assert seen["done"] != sorted(seen["done"]), seen
+    # all over the one connection the sandbox keeps
+    assert backend_runtime.processes()[0].bridge.accepted == 1
+
+
+@pytest.mark.django_db
+def test_a_dropped_bridge_connection_is_made_again(client, user, backend_runtime, allow_local):
+    allow_local.routes["/n"] = (200, {}, b"ok")
+    app = publish(user, FAN_OUT)
+    assert client.get(f"/stage/{app.sid}/api/", {"url": allow_local.url("/n")}).content == b"100"
+    bridge = backend_runtime.processes()[0].bridge
+    assert bridge.accepted == 1
+    # when the platform drops the connection between two requests
+    bridge.hang_up()
+    # then the next calls go on a new one, all of them answered
+    assert client.get(f"/stage/{app.sid}/api/", {"url": allow_local.url("/n")}).content == b"100"
+    assert bridge.accepted == 2
+    assert len(allow_local.requests) == 200
