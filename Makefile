@@ -11,6 +11,10 @@ APPS_PORT = STAGE_APPS_PORT=$${STAGE_APPS_PORT:-$(PORT)}
 PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.run/metrics-$(PORT)
 FRESH_METRICS = rm -rf "$(PROMETHEUS_MULTIPROC_DIR)" && mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)"
 METRICS_ENV = PROMETHEUS_MULTIPROC_DIR="$(PROMETHEUS_MULTIPROC_DIR)"
+# The host's backend runtime (published_api/runtime_host.py) beside the web processes, stopped with them; web
+# processes start it themselves should it stop (or when STAGE_RUNTIME=process, none is needed).
+START_RUNTIME = pids=""; if [ "$${STAGE_RUNTIME:-host}" = host ]; then \
+	$(METRICS_ENV) $(BIN)/python manage.py runtime_host & pids="$$!"; fi
 
 .PHONY: install run serve test lint format migrate worker
 
@@ -37,14 +41,13 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py bootstrap --base-url http://$(HOST):$(PORT)
 	@$(FRESH_METRICS)
-	@if [ -n "$$REDIS_URL" ]; then \
+	@$(START_RUNTIME); \
+	if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a Celery worker beside the web process (REDIS_URL is set)"; \
-		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
-		trap "kill $$!" EXIT INT TERM; \
-		$(METRICS_ENV) $(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
-	else \
-		$(METRICS_ENV) $(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT); \
-	fi
+		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & pids="$$pids $$!"; \
+	fi; \
+	trap "kill $$pids 2>/dev/null" EXIT INT TERM; \
+	$(METRICS_ENV) $(APPS_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production profile: gunicorn with uvicorn workers (ASGI) on $(HOST):$(PORT), $$WEB_CONCURRENCY workers
 # (default: one per core), settings from the environment (DJANGO_DEBUG, DATABASE_URL, ...); with REDIS_URL set, a
@@ -54,10 +57,11 @@ serve: migrate
 	$(BIN)/python manage.py check --fail-level ERROR
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(FRESH_METRICS)
-	@if [ -n "$$REDIS_URL" ] && [ "$$SERVE_WORKER" != "no" ]; then \
-		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
-		trap "kill $$!" EXIT INT TERM; \
+	@$(START_RUNTIME); \
+	if [ -n "$$REDIS_URL" ] && [ "$$SERVE_WORKER" != "no" ]; then \
+		$(METRICS_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & pids="$$pids $$!"; \
 	fi; \
+	trap "kill $$pids 2>/dev/null" EXIT INT TERM; \
 	$(METRICS_ENV) $(APPS_PORT) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
 
 worker: install

@@ -30,7 +30,7 @@ from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.forwarding import query_string, read_body, request_headers
 from published_api.gateway_call import Answer, Call, error_answer
-from published_api.runtime import supervisor
+from published_api.runtimes import backend_runtime
 from stage.models import Channel
 from stage.origins.access import kept_private
 from stage.origins.names import PREVIEW, VERSION, Origin
@@ -55,7 +55,7 @@ async def _forward(
         target = await admit_async(call, app_sid=app_sid, channel=channel, number=number)
         body = read_body(call)
         caller = Caller(app_sid=target.app_sid, session_id=target.session_id)
-        process = await supervisor.process_for_async(
+        process = await backend_runtime().process_for_async(
             slot=(target.app_sid, channel or f"v{number}"),
             key=target.cache_key,
             caller=caller,

@@ -33,7 +33,7 @@ from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
 from published_api.sandbox.launch import launch, prepare_run_dir, seen_as, share_socket, spares
 from published_api.sandbox.probe import sandbox_support
-from published_api.sandbox_requests import SandboxRequests
+from published_api.sandbox_requests import SandboxGone, SandboxRequests
 from published_api.threads import in_thread
 
 logger = logging.getLogger(__name__)
@@ -221,6 +221,12 @@ class BackendProcess(SandboxRequests):
     async def _death(self) -> str | None:
         await asyncio.to_thread(self._wait_briefly)
         return None if self.alive() else self.crash_reason()
+
+    async def forward_async(self, **request):
+        try:
+            return await super().forward_async(**request)
+        except SandboxGone:  # stopped since the caller was handed it (its deadline, its idle CPU)
+            raise BackendCrashed("The backend process was stopped.") from None
 
     def _wait_briefly(self) -> None:
         """Let a dying process finish dying, so the next request starts a new one."""

@@ -20,6 +20,10 @@ from published_api.threads import ON_SERVER_POOLS
 logger = logging.getLogger(__name__)
 
 
+class SandboxGone(Exception):
+    """The sandbox answers no more connections (it was retired or replaced): the request has not reached it."""
+
+
 class SandboxRequests:
     serve_path: str
     app_sid: str
@@ -62,7 +66,7 @@ class SandboxRequests:
         except ValueError as exc:  # a header that would break the request line: never forwarded
             raise ValidationFailed(str(exc)) from None
         except (FileNotFoundError, ConnectionRefusedError):
-            raise  # the sandbox is gone (retired or replaced): the owner's caller finds the one serving now
+            raise SandboxGone from None
         except (OSError, BackendHungUp):
             reason = await self._death()
             if reason is not None:

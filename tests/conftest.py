@@ -1,6 +1,7 @@
 import signal  # noqa: F401  (re-exported for worker-killing tests)
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
@@ -10,6 +11,10 @@ from tests.support.factories import UserFactory
 from tests.support.local_server import LocalServer
 from tests.support.services import require_marked_services
 from tests.support.worker import WorkerProcess
+
+# In-process tests own their sandboxes (they hold uncommitted data a host runtime's process could not read); servers
+# the tests start (`make serve`) run the production default, the host runtime, and tests of it ask for it.
+settings.STAGE_RUNTIME = "process"
 
 
 def pytest_runtest_setup(item):

@@ -15,7 +15,7 @@ from published_api.bridge import Caller
 from published_api.compiler import bundle_for
 from published_api.compute.errors import ComputeError
 from published_api.forwarding import COMPUTE_HEADER
-from published_api.runtime import supervisor
+from published_api.runtimes import backend_runtime
 from published_api.selectors import backend_target
 from stage.models import App, Channel
 from stage.selectors.published_apps import channel_version
@@ -37,7 +37,7 @@ def _process(app: App, channel: str):
         bundle = lambda: bundle_for(version=version)  # noqa: E731
     else:
         raise NotFound(f"App {app.sid} has no compute modules.")
-    return supervisor.process_for(slot=(app.sid, channel), key=key, caller=caller, bundle=bundle)
+    return backend_runtime().process_for(slot=(app.sid, channel), key=key, caller=caller, bundle=bundle)
 
 
 def compute_call(*, app: App, kind: str, module: str, fn: str, args: dict, channel: str = Channel.Name.PRODUCTION):

@@ -1,4 +1,5 @@
-"""A development server stopped with SIGTERM takes its backends, their cgroups and their directories with it."""
+"""A development server stopped with SIGTERM takes its backends, their cgroups and their directories with it (its
+own runtime, STAGE_RUNTIME=process; the host runtime's own stop: tests/published_api/test_host_runtime.py)."""
 
 import signal
 import subprocess
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_sigterm_stops_the_backends_and_removes_their_cgroups_and_directories(user, tmp_path):
     app = publish(user, HEALTH)
     runtime = Path("/tmp") / f"sbt-{free_port()}"
-    env = {**worker_environment(), "STAGE_BACKEND_RUNTIME_DIR": str(runtime)}
+    env = {**worker_environment(), "STAGE_BACKEND_RUNTIME_DIR": str(runtime), "STAGE_RUNTIME": "process"}
     port = free_port()
     log = open(tmp_path / "runserver.log", "wb")  # noqa: SIM115  (closed below)
     server = subprocess.Popen(
