@@ -6,6 +6,7 @@ import os
 import signal
 import tempfile
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -74,8 +75,6 @@ def test_a_killed_runtime_takes_its_sandboxes_and_the_next_request_starts_it_aga
 
 
 def test_a_stopped_runtime_removes_its_sandboxes_cgroups_and_directories(host, user, settings):
-    from pathlib import Path
-
     from published_api.sandbox.probe import sandbox_support
 
     app = publish(user, TAGGED % "y")
@@ -98,7 +97,7 @@ def _in_runtime(pid: int, runtime_pid: int) -> bool:
     """Whether a process descends from the runtime (its sandboxes' shells, bubblewrap and Deno)."""
     with contextlib.suppress(OSError, ValueError):
         while pid > 1:
-            pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
             if pid == runtime_pid:
                 return True
     return False
