@@ -35,7 +35,7 @@ from django.conf import settings
 from core.errors import NotFound, ValidationFailed
 from published_api import host_slots
 from published_api.compute import statements
-from published_api.compute.connections import PoolTimeout, close_idle_connections, the_pool
+from published_api.compute.connections import ConnectionPool, PoolTimeout, close_idle_connections, the_pool
 from published_api.compute.deadlines import Deadline, Deadlines
 from published_api.compute.errors import ComputeBusy, ComputeError, ComputeReadOnly, ComputeTimeout
 from published_api.compute.statements import Statement
@@ -56,6 +56,7 @@ _TIMEOUTS = tuple(
 @dataclass
 class Transaction:
     conn: psycopg.Connection
+    pool: ConnectionPool
     mode: str
     app_sid: str
     slot: host_slots.Slot
@@ -66,26 +67,10 @@ class Transaction:
     failed: bool = False  # a statement failed: the transaction can only roll back
 
 
-def _opening(conn: psycopg.Connection, mode: str, app_sid: str) -> list[Statement]:
-    budget = str(int(settings.STAGE_COMPUTE_TRANSACTION_SECONDS * 1000))
-    names = ["statement_timeout", "idle_in_transaction_session_timeout"]
-    if conn.info.server_version >= 170000:
-        names.append("transaction_timeout")
-    values = [budget] * len(names)
-    if mode == "mutation":
-        names.append("lock_timeout")
-        values.append(f"{int(settings.STAGE_COMPUTE_LOCK_TIMEOUT_SECONDS * 1000)}ms")
-    limits = Statement(
-        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-        [item for pair in zip(names, values, strict=True) for item in pair],
-    )
+def _opening(mode: str, app_sid: str) -> list[Statement]:
     if mode == "query":
-        return [Statement("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", []), limits]
-    return [
-        Statement("BEGIN", []),
-        limits,
-        Statement("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, app_sid]),
-    ]
+        return [Statement("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])]
+    return [Statement("BEGIN", []), Statement("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, app_sid])]
 
 
 def _take(*, app_sid: str, mode: str) -> Transaction:
@@ -98,12 +83,13 @@ def _take(*, app_sid: str, mode: str) -> Transaction:
         raise ComputeBusy(
             f"This app kept {cap} compute transactions open (its cap on this host) too long to start one more."
         )
+    pool = the_pool()
     try:
-        conn = the_pool().getconn()
+        conn = pool.getconn()
     except PoolTimeout:
         slot.release()
         raise ComputeBusy() from None
-    return Transaction(conn=conn, mode=mode, app_sid=app_sid, slot=slot, opening=_opening(conn, mode, app_sid))
+    return Transaction(conn=conn, pool=pool, mode=mode, app_sid=app_sid, slot=slot, opening=_opening(mode, app_sid))
 
 
 def _give_back(txn: Transaction) -> None:
@@ -114,7 +100,7 @@ def _give_back(txn: Transaction) -> None:
     except psycopg.Error:
         txn.conn.close()
     finally:
-        the_pool().putconn(txn.conn)
+        txn.pool.putconn(txn.conn)
         txn.slot.release()
 
 
@@ -185,7 +171,7 @@ def _expire(txn_id: str) -> None:
     txn.conn.cancel_safe(timeout=1.0)
     with txn.lock:
         txn.conn.close()
-        the_pool().putconn(txn.conn)
+        txn.pool.putconn(txn.conn)
         txn.slot.release()
 
 
