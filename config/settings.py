@@ -298,6 +298,9 @@ STAGE_RUNTIME = env("STAGE_RUNTIME", default="host")
 # sandbox is retired to make room.
 STAGE_RUNTIME_MAX_PROCESSES = env.int("STAGE_RUNTIME_MAX_PROCESSES", default=500)
 STAGE_RUNTIME_MEMORY_MB = env.int("STAGE_RUNTIME_MEMORY_MB", default=8192)
+# Sandboxes started ahead of need (Deno running, no app yet): a start hands one its app's bundle instead of
+# starting a process on the request's time.
+STAGE_RUNTIME_WARM = env.int("STAGE_RUNTIME_WARM", default=2)
 # A host runtime with no sandbox and no web process connected for this long exits (the next request starts one).
 STAGE_RUNTIME_IDLE_EXIT_SECONDS = env.float("STAGE_RUNTIME_IDLE_EXIT_SECONDS", default=600.0)
 # Under the ASGI server, threads per process that admit gateway requests (one SQL statement and a quota each).

@@ -22,7 +22,8 @@ HOP_BY_HOP = {
 }  # fmt: skip
 COMPUTE_HEADER = "x-stage-compute"  # the platform calling a compute function on the serve socket
 DRAIN_HEADER = "x-stage-drain"  # the platform asking a sandbox to finish its requests and exit
-INJECTED = {"x-stage-app", "x-stage-session", COMPUTE_HEADER, DRAIN_HEADER, "x-stage-runtime-error"}
+LOAD_HEADER = "x-stage-load"  # the platform handing a warm sandbox its app
+INJECTED = {"x-stage-app", "x-stage-session", COMPUTE_HEADER, DRAIN_HEADER, LOAD_HEADER, "x-stage-runtime-error"}
 
 
 def _without_preview_cookie(cookie: str) -> str:

@@ -27,7 +27,7 @@ from django.conf import settings
 from published_api.backend_client import exchange
 from published_api.bridge import BridgeServer, Caller
 from published_api.errors import BackendBusy, BackendCrashed
-from published_api.forwarding import DRAIN_HEADER
+from published_api.forwarding import DRAIN_HEADER, LOAD_HEADER
 from published_api.metrics import SANDBOX_EVICTIONS, SANDBOX_KILLS, SANDBOX_START_SECONDS, SANDBOX_STARTS
 from published_api.sandbox.bwrap import RUN_DIR
 from published_api.sandbox.cgroups import pid_alive
@@ -39,6 +39,7 @@ from published_api.threads import in_thread
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 10.0
 MONITOR_SECONDS = 0.5
+LOADER = Path(__file__).resolve().parent / "js" / "loader.js"
 MIN_NEW_SANDBOX_BYTES = 16 << 20  # room kept for a sandbox about to start (an idle one holds ~12 MiB)
 
 _swept: Path | None = None  # the root this process has prepared
@@ -78,21 +79,71 @@ def _session_cpu_ns(session: int) -> int:
 
 
 class BackendProcess(SandboxRequests):
-    """One running Deno process for one app version."""
+    """One running Deno process for one app version: started cold for it, or a warm one given it (`warm`)."""
 
     def __init__(self, *, key: tuple, bundle: Path, caller: Caller):
+        """A cold start: a new sandbox running this bundle from its first instruction."""
         asked = time.monotonic()
-        self.key = key
-        self.caller = caller
+        self._prepare(name=caller.app_sid)
+        self._bind(key=key, caller=caller)
+        self._launch(program=(bundle, "/app/bundle.js"))
+        self.bridge.sandbox_session = self.proc.pid
+        self._wait_ready()
+        SANDBOX_STARTS.inc()
+        SANDBOX_START_SECONDS.observe(time.monotonic() - asked)
+
+    @classmethod
+    def warm(cls) -> "BackendProcess":
+        """A sandbox started ahead of need: Deno running the loader (js/loader.js), serving its socket, no app."""
+        process = cls.__new__(cls)
+        process._prepare(name="warm")
+        process.key, process.caller, process.bridge = None, None, None
+        process._launch(program=(LOADER, "/app/loader.js"), bundle_slot=True)
+        process._wait_ready()
+        return process
+
+    def assign(self, *, key: tuple, bundle: Path, caller: Caller) -> None:
+        """Give a warm sandbox its app: its bridge, its bundle in its run directory, and the word to load it."""
+        asked = time.monotonic()
+        self.name = caller.app_sid
+        self._bind(key=key, caller=caller)
+        self.bridge.sandbox_session = self.proc.pid
+        shutil.copyfile(bundle, self.dir / "bundle.js")
+        load = {"method": "POST", "target": "/__stage/load", "headers": [(LOAD_HEADER, "1")], "body": b""}
+        try:
+            reply = asyncio.run(asyncio.wait_for(exchange(self.serve_path, **load, max_bytes=64 << 10), 10.0))
+        except Exception:
+            reply = None
+        if reply is None or reply.status != 200:
+            self.kill()
+            raise BackendCrashed("The backend did not load in its warm sandbox.")
+        self.last_used = self.last_busy = time.monotonic()
+        SANDBOX_STARTS.inc()
+        SANDBOX_START_SECONDS.observe(time.monotonic() - asked)
+
+    def _prepare(self, *, name: str) -> None:
+        self.name = name
         self.dir = runtime_root() / f"p{os.getpid()}-{secrets.token_hex(4)}"
         self.id = self.dir.name
         prepare_run_dir(self.dir)
         self.serve_path = str(self.dir / "serve.sock")
-        bridge_path = str(self.dir / "bridge.sock")
-        self.bridge = BridgeServer(bridge_path, caller=caller)
-        share_socket(bridge_path)
+        self.bridge_path = str(self.dir / "bridge.sock")
+        self.inflight = 0
+        self.last_used = self.last_busy = time.monotonic()
+        self.idle_cpu_ms = 0.0
+        self._cpu_seen_ns = 0
+
+    def _bind(self, *, key: tuple, caller: Caller) -> None:
+        self.key, self.caller = key, caller
+        self.bridge = BridgeServer(self.bridge_path, caller=caller)
+        share_socket(self.bridge_path)
+
+    def _launch(self, *, program: tuple[Path, str], bundle_slot: bool = False) -> None:
+        """Deno in a sandbox, allowed its two sockets (and, for the loader, the bundle it will be given)."""
         serve = seen_as(self.serve_path, f"{RUN_DIR}/serve.sock")
-        bridge = seen_as(bridge_path, f"{RUN_DIR}/bridge.sock")
+        bridge = seen_as(self.bridge_path, f"{RUN_DIR}/bridge.sock")
+        bundle = seen_as(self.dir / "bundle.js", f"{RUN_DIR}/bundle.js") if bundle_slot else None
+        host_path, inside = program
         args = [
             "run",
             "--no-prompt",
@@ -102,29 +153,22 @@ class BackendProcess(SandboxRequests):
             "--no-lock",
             "--no-code-cache",  # a fresh DENO_DIR every start: writing V8's cache would only slow the start
             f"--allow-net=unix:{serve},unix:{bridge}",
-            f"--allow-read={serve},{bridge}",
+            f"--allow-read={serve},{bridge}" + (f",{bundle}" if bundle else ""),
             f"--allow-write={serve},{bridge}",
             f"--v8-flags=--max-old-space-size={settings.STAGE_BACKEND_MEMORY_MB}",
-            seen_as(bundle, "/app/bundle.js"),
+            seen_as(host_path, inside),
             serve,
             bridge,
+            *([bundle] if bundle else []),
         ]
         launched = launch(
             program=os.path.realpath(settings.STAGE_DENO),
             args=args,
-            inputs={str(bundle): "/app/bundle.js"},
+            inputs={str(host_path): inside},
             run_dir=self.dir,
-            name=caller.app_sid,
+            name=self.name,
         )
         self.proc, self.cgroup = launched.proc, launched.cgroup
-        self.bridge.sandbox_session = self.proc.pid
-        self.inflight = 0
-        self.last_used = self.last_busy = time.monotonic()
-        self.idle_cpu_ms = 0.0
-        self._cpu_seen_ns = 0
-        self._wait_ready()
-        SANDBOX_STARTS.inc()
-        SANDBOX_START_SECONDS.observe(time.monotonic() - asked)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -134,7 +178,7 @@ class BackendProcess(SandboxRequests):
             for raw in self.proc.stdout:
                 if raw.strip() == b"stage-backend-ready":
                     break
-                logger.info("backend %s: %s", self.caller.app_sid, raw.decode(errors="replace").rstrip())
+                logger.info("backend %s: %s", self.name, raw.decode(errors="replace").rstrip())
         finally:
             timer.cancel()
         if not self.alive() or time.monotonic() > deadline:
@@ -145,7 +189,7 @@ class BackendProcess(SandboxRequests):
     def _drain(self) -> None:
         """The app's console output goes to the platform's log, never blocking the process on a full pipe."""
         for raw in self.proc.stdout:
-            logger.info("backend %s: %s", self.caller.app_sid, raw.decode(errors="replace").rstrip()[:2000])
+            logger.info("backend %s: %s", self.name, raw.decode(errors="replace").rstrip()[:2000])
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -176,7 +220,8 @@ class BackendProcess(SandboxRequests):
             self.cgroup.remove()
         if self.proc.stdin:
             self.proc.stdin.close()
-        self.bridge.close()
+        if self.bridge is not None:
+            self.bridge.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def crash_reason(self) -> str:
@@ -205,7 +250,7 @@ class BackendProcess(SandboxRequests):
 
     @property
     def app_sid(self) -> str:
-        return self.caller.app_sid
+        return self.name
 
     def _begun(self) -> None:
         self.inflight += 1
@@ -246,6 +291,10 @@ class Supervisor:
         self._starting: dict[tuple[str, str], threading.Lock] = {}
         self._retiring: set[BackendProcess] = set()
         self._monitor: threading.Thread | None = None
+        self._warm: list[BackendProcess] = []
+        self._warming = threading.Event()  # set: the pool wants filling
+        self._warmer: threading.Thread | None = None
+        self._closed = False  # the host runtime is stopping: nothing more is started
 
     def process_for(self, *, slot: tuple[str, str], key: tuple, caller: Caller, bundle: Callable[[], Path]):
         """The live process for this slot and key; a changed key, a dead or missing process means a new one."""
@@ -264,9 +313,57 @@ class Supervisor:
                 self._slots.pop(slot, None)
                 self._retire(current)
             self._make_room()
-            process = BackendProcess(key=key, bundle=path, caller=caller)
+            process = self._started(key=key, bundle=path, caller=caller)
             self._slots[slot] = process
         return process
+
+    def _started(self, *, key: tuple, bundle: Path, caller: Caller) -> BackendProcess:
+        """A warm sandbox given this app when one is waiting (no process start on the request's time), else a
+        cold start; the pool is filled again in the background."""
+        warm = self._take_warm()
+        self._fill_warm_pool()
+        if warm is not None:
+            try:
+                warm.assign(key=key, bundle=bundle, caller=caller)
+                return warm
+            except BackendCrashed:
+                logger.warning("a warm sandbox did not load %s; starting one cold", caller.app_sid)
+        return BackendProcess(key=key, bundle=bundle, caller=caller)
+
+    def _take_warm(self) -> BackendProcess | None:
+        with self._lock:
+            while self._warm:
+                process = self._warm.pop(0)
+                if process.alive():
+                    return process
+                threading.Thread(target=process.kill, daemon=True).start()
+        return None
+
+    def _fill_warm_pool(self) -> None:
+        """Keep STAGE_RUNTIME_WARM sandboxes started ahead of need (one thread makes them, one at a time)."""
+        if settings.STAGE_RUNTIME_WARM <= 0 or self._closed:
+            return
+        with self._lock:
+            if self._warmer is None:
+                self._warmer = threading.Thread(target=self._keep_warm, name="backend-warmer", daemon=True)
+                self._warmer.start()
+        self._warming.set()
+
+    def _keep_warm(self) -> None:
+        while not self._closed:
+            self._warming.wait()
+            self._warming.clear()
+            while not self._closed and len(self._warm) < settings.STAGE_RUNTIME_WARM:
+                try:
+                    process = BackendProcess.warm()
+                except Exception:  # the next request starts cold, and asks again
+                    logger.exception("a warm sandbox did not start")
+                    break
+                with self._lock:
+                    self._warm.append(process)  # (stop_all takes it, even once closed)
+
+    def warm_count(self) -> int:
+        return len(self._warm)
 
     def _retire(self, process: BackendProcess) -> None:
         with self._lock:
@@ -323,10 +420,18 @@ class Supervisor:
         ready = self.ready(slot=kwargs["slot"], key=kwargs["key"])
         return ready or await in_thread("start", self.process_for, **kwargs)
 
-    def stop_all(self) -> None:
+    def stop_all(self, *, final: bool = False) -> None:
+        """Stop every sandbox (final: for good, this runtime is stopping; a warm sandbox being started is waited
+        for, and stopped too)."""
+        if final:
+            self._closed = True
+            self._warming.set()
+            if self._warmer is not None:
+                self._warmer.join(START_TIMEOUT_SECONDS + 1)
         with self._lock:
             processes, self._slots = list(self._slots.values()), {}
-            processes += list(self._retiring)
+            processes += list(self._retiring) + self._warm
+            self._warm = []
         for process in processes:
             process.kill()
         spares.discard()

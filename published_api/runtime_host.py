@@ -162,7 +162,7 @@ def run() -> int:
     try:
         asyncio.run(runtime.serve())
     finally:
-        runtime.supervisor.stop_all()
+        runtime.supervisor.stop_all(final=True)
         with contextlib.suppress(FileNotFoundError):
             socket_path().unlink()
         os.close(lock)

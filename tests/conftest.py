@@ -15,6 +15,7 @@ from tests.support.worker import WorkerProcess
 # In-process tests own their sandboxes (they hold uncommitted data a host runtime's process could not read); servers
 # the tests start (`make serve`) run the production default, the host runtime, and tests of it ask for it.
 settings.STAGE_RUNTIME = "process"
+settings.STAGE_RUNTIME_WARM = 0  # in-process tests start sandboxes cold; warm ones in the tests that ask for them
 
 
 def pytest_runtest_setup(item):

@@ -49,18 +49,24 @@ function prepare(module) {
 export function start(load) {
   const [servePath, bridgePath] = Deno.args;
   configureBridge(bridgePath);
-  // The platform holds our stdin open; when it goes away (even SIGKILLed), so do we.
-  (async () => {
-    for await (const _ of Deno.stdin.readable) {
-      // nothing is ever sent
-    }
-    Deno.exit(0);
-  })();
+  // The platform holds our stdin open; when it goes away (even SIGKILLed), so do we. (A warm sandbox's loader,
+  // loader.js, watches it already.)
+  if (!globalThis.__stageWatchingStdin) {
+    (async () => {
+      for await (const _ of Deno.stdin.readable) {
+        // nothing is ever sent
+      }
+      Deno.exit(0);
+    })();
+  }
   Object.defineProperty(globalThis, "fetch", { value: bridgedFetch, writable: false, configurable: false });
   const ready = load().then(prepare);
   ready.catch(() => {}); // reported per request, not as an unhandled rejection
-  const server = Deno.serve(
-    { path: servePath, onListen: () => console.log("stage-backend-ready") },
+  // Started cold, the bundle serves its socket itself; loaded into a warm sandbox, it hands its handler to the
+  // loader, which serves the socket already.
+  const serve = globalThis.__stageServe ??
+    ((handler) => Deno.serve({ path: servePath, onListen: () => console.log("stage-backend-ready") }, handler));
+  const server = serve(
     async (incoming) => {
       if (incoming.headers.has(COMPUTE_HEADER)) return computeCall(incoming);
       if (incoming.headers.has(DRAIN_HEADER)) {

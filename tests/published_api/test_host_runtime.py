@@ -90,7 +90,8 @@ def test_a_stopped_runtime_removes_its_sandboxes_cgroups_and_directories(host, u
     while alive(runtime_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(runtime_pid)
-    assert not any(path.exists() for path in run_dirs) and not any(group.exists() for group in cgroups)
+    left = [path for path in run_dirs if path.exists()] + [group for group in cgroups if group.exists()]
+    assert not left
 
 
 def _in_runtime(pid: int, runtime_pid: int) -> bool:

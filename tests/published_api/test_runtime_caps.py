@@ -93,3 +93,23 @@ def test_the_memory_budget_holds_what_the_sandboxes_hold_in_all(client, user, se
         held = sum(process.memory_bytes() for process in backend_runtime.processes())
         assert held <= 48 << 20
     assert 1 <= len(backend_runtime.processes()) < 5
+
+
+def test_a_warm_sandbox_is_given_the_app_and_the_pool_is_filled_again(client, user, settings, backend_runtime):
+    settings.STAGE_RUNTIME_WARM = 1
+    backend_runtime._fill_warm_pool()
+    deadline = time.monotonic() + 10
+    while backend_runtime.warm_count() < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (warm,) = backend_runtime._warm
+    app = publish(user, SLOW % "warm")
+
+    assert client.get(f"/stage/{app.sid}/api/").content == b"warm"
+
+    (serving,) = backend_runtime.processes()
+    assert serving is warm and serving.app_sid == app.sid  # the process started ahead of need, now the app's
+    while backend_runtime.warm_count() < 1 and time.monotonic() < deadline + 10:
+        time.sleep(0.05)
+    assert backend_runtime.warm_count() == 1 and backend_runtime._warm[0] is not warm
+    # the load header is the platform's alone: a caller sending it reaches the app like any request
+    assert client.get(f"/stage/{app.sid}/api/", HTTP_X_STAGE_LOAD="1").content == b"warm"
