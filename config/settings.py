@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc, pinned and served from here: no CDN
     "axes",  # failed sign-ins counted per user and per address, with a lockout staff can see and lift
     "django_otp",  # two-factor sign-in to the admin (see STAGE_ADMIN_REQUIRE_2FA)
-    "django_otp.plugins.otp_totp",
+    "core.admin_config.TwoFactorConfig",  # django_otp.plugins.otp_totp, titled "Two-factor sign-in"
     "core",
     "stage",
     "published_api",
