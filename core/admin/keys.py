@@ -1,12 +1,20 @@
 from django.contrib import admin, messages
 
+from core.admin.display import column, when
 from core.keys import apikey_create, apikey_revoke
 from core.models import ApiKey
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        column("created_at", "Made", when),
+        column("last_used_at", "Last used", when),
+        column("revoked_at", "Revoked", when),
+    ]
     list_filter = ["revoked_at", "created_at"]
     search_fields = ["prefix", "name", "user__username", "user__email"]
     raw_id_fields = ["user"]

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from core.admin.display import BAD, duration
+from core.admin.display import BAD, badge, column, duration, ident, when
 from core.admin.json_field import LinesField
 from core.admin.readonly import RecordAdminMixin
 from published_api.inference.connection import provider_connection_test
@@ -123,8 +123,10 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(Usage)
 class UsageAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "app_sid", "session_id", "provider", "model", "kind", "input_tokens",
-                    "output_tokens", "latency_ms", "status")  # fmt: skip
+    list_display = (column("created_at", "When", when), column("app_sid", "App", ident),
+                    column("session_id", "Session", ident), "provider", "model", "kind",
+                    column("input_tokens", "In"), column("output_tokens", "Out"),
+                    column("latency_ms", "Latency", duration), column("status", "Status", badge))  # fmt: skip
     list_filter = ("provider", "kind", "status", "app_sid", "model")
     search_fields = ("=app_sid", "=session_id", "model")
     date_hierarchy = "created_at"

@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin.display import badge, duration, when
+from core.admin.display import badge, column, duration, ident, when
 from core.admin.json_field import LinesField
-from core.admin.readonly import ReadOnlyAdminMixin
+from core.admin.readonly import PartAdminMixin, ReadOnlyAdminMixin
 from stage.models import CurrentFile, FileVersion, Render, Session, Snapshot
 from stage.services.scopes import _OPENID_SCOPES, _SCOPE_URL, MAX_SCOPES
 
@@ -59,7 +59,15 @@ class RenderInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name", "owner", "file_count", "render_state", "created", "last_used"]
+    list_display = [
+        column("public_id", "Id", ident),
+        "name",
+        "owner",
+        "file_count",
+        "render_state",
+        "created",
+        "last_used",
+    ]
     list_filter = ["created_at"]
     search_fields = ["public_id", "name", "owner__username", "owner__email"]
     readonly_fields = ["public_id", "render_counter", "created_at", "last_accessed_at", "preview"]
@@ -107,8 +115,8 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FileVersion)
-class FileVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["path", "version", "size", "session", "created_at"]
+class FileVersionAdmin(PartAdminMixin, admin.ModelAdmin):
+    list_display = ["path", "version", "size", column("session", "Session", ident), column("created_at", "Made", when)]
     list_filter = ["created_at"]
     search_fields = ["=session__public_id", "path"]
     list_select_related = ["session"]
@@ -121,8 +129,8 @@ class FileVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Render)
-class RenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["session", "version", "entry", "state", "took", "requested"]
+class RenderAdmin(PartAdminMixin, admin.ModelAdmin):
+    list_display = [column("session", "Session", ident), "version", "entry", "state", "took", "requested"]
     list_filter = ["status", "created_at"]
     search_fields = ["=session__public_id", "entry"]
     list_select_related = ["session"]
@@ -143,8 +151,14 @@ class RenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["public_id", "name", "session", "file_count", "created_at"]
+class SnapshotAdmin(PartAdminMixin, admin.ModelAdmin):
+    list_display = [
+        column("public_id", "Id", ident),
+        "name",
+        column("session", "Session", ident),
+        "file_count",
+        column("created_at", "Made", when),
+    ]
     search_fields = ["=public_id", "name", "=session__public_id"]
     list_select_related = ["session"]
     readonly_fields = ["public_id", "name", "session", "created_at"]

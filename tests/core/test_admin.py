@@ -55,10 +55,10 @@ def test_records_cannot_be_deleted_or_changed_in_the_admin(staff):
 
     from published_api.inference.models import Usage
     from stage.models import ChannelMove
-    from workflows.models import BillingItem, LedgerEvent, PulseEvent, Run
+    from workflows.models import BillingItem, Delivery, LedgerEvent, Message, PulseEvent, Run
 
     request = None
-    for model in (Run, Usage, LedgerEvent, BillingItem, PulseEvent):
+    for model in (Run, Usage, LedgerEvent, BillingItem, PulseEvent, Message, Delivery):
         model_admin = django_admin.site._registry[model]
         assert not model_admin.has_delete_permission(request), model.__name__
         assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
@@ -67,6 +67,29 @@ def test_records_cannot_be_deleted_or_changed_in_the_admin(staff):
     inlines = [inline for inline in django_admin.site._registry[ChannelMove.app.field.related_model].inlines]
     history = next(inline for inline in inlines if inline.model is ChannelMove)
     assert not history(ChannelMove, django_admin.site).has_delete_permission(request)
+
+
+@pytest.mark.django_db
+def test_a_sessions_files_renders_and_snapshots_are_deleted_only_with_their_session(staff, api):
+    from stage.models import FileVersion, Render, Session, Snapshot
+    from tests.support.rest import SESSIONS, new_session
+
+    session_id = new_session(api, {"/app/App.tsx": "a"})
+    assert api.post(f"{SESSIONS}/{session_id}/snapshots", {"name": "s"}, format="json").status_code == 201
+    session = Session.objects.get(public_id=session_id)
+    Render.objects.create(session=session, version=1, entry="/app/App.tsx", status="ready")
+    parts = [model.objects.get(session=session) for model in (FileVersion, Render, Snapshot)]
+
+    for part in parts:  # on their own pages: read, never added, changed or deleted
+        pages = f"/admin/stage/{part._meta.model_name}/"
+        assert staff.get(f"{pages}add/").status_code == 403, pages
+        assert staff.post(f"{pages}{part.pk}/change/", {}).status_code == 403, pages
+        assert staff.get(f"{pages}{part.pk}/delete/").status_code == 403, pages
+        listing = staff.get(pages)
+        assert listing.status_code == 200 and 'value="delete_selected"' not in listing.content.decode()
+
+    assert staff.post(f"/admin/stage/session/{session.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not any(type(part).objects.filter(pk=part.pk).exists() for part in parts)
 
 
 @pytest.mark.django_db

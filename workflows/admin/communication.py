@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin.display import badge, when
+from core.admin.display import badge, column, ident, when
 from workflows.admin.channel_check import test_message_view
-from workflows.admin.readonly import ReadOnlyAdminMixin
+from workflows.admin.readonly import RecordAdminMixin
 from workflows.admin.secrets import ChannelForm
 from workflows.models import CommunicationChannel, Delivery, Message, Registration
 from workflows.services.communication import channel_create, channel_update, delivery_retry
@@ -35,7 +35,7 @@ def registrations_table(channel: CommunicationChannel) -> str:
 
 @admin.register(CommunicationChannel)
 class CommunicationChannelAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name", "kind", "owner", "created_at"]
+    list_display = [column("public_id", "Id", ident), "name", "kind", "owner", column("created_at", "Made", when)]
     list_filter = ["kind", "created_at"]
     search_fields = ["public_id", "name", "owner__email"]
     raw_id_fields = ["owner"]
@@ -70,14 +70,19 @@ class CommunicationChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["app", "channel", "active", "created_at"]
+    list_display = [
+        column("app", "App", ident),
+        column("channel", "Channel", ident),
+        "active",
+        column("created_at", "Made", when),
+    ]
     list_filter = ["active", "created_at"]
     search_fields = ["app__sid", "channel__public_id", "channel__name"]
     raw_id_fields = ["app", "channel"]
     list_select_related = ["app", "channel"]
 
 
-class DeliveryInline(ReadOnlyAdminMixin, admin.StackedInline):
+class DeliveryInline(RecordAdminMixin, admin.StackedInline):
     model = Delivery
     fields = ["status", "attempts", "last_error", "provider_response", "claimed_at", "delivered_at", "updated_at"]
     readonly_fields = fields
@@ -95,8 +100,15 @@ def _retry(modeladmin, request, deliveries):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["public_id", "app", "channel", "to", "subject", "delivery_status", "created_at"]
+class MessageAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = [
+        column("public_id", "Id", ident),
+        column("app", "App", ident),
+        column("channel", "Channel", ident),
+        "to",
+        "delivery_status",
+        column("created_at", "Sent", when),
+    ]
     list_filter = ["channel__kind", "delivery__status", "created_at"]
     search_fields = ["public_id", "app__sid", "to", "subject"]
     list_select_related = ["app", "channel", "delivery"]
@@ -113,8 +125,15 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["message", "state", "attempts", "last_error", "delivered_at", "updated_at"]
+class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = [
+        column("message", "Message", ident),
+        "state",
+        "attempts",
+        "last_error",
+        column("delivered_at", "Delivered", when),
+        column("updated_at", "Updated", when),
+    ]
     list_filter = ["status"]
     search_fields = ["message__public_id", "last_error"]
     list_select_related = ["message"]

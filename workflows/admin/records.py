@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from core.admin.display import badge, column, ident, when
 from stage.models import App
 from workflows.admin.readonly import RecordAdminMixin
 from workflows.admin.secrets import GoogleCredentialForm
@@ -12,15 +13,26 @@ from workflows.services.records import google_credential_set
 
 @admin.register(BillingItem)
 class BillingItemAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["public_id", "app", "customer_email", "amount_cents", "currency", "description", "created_at"]
+    list_display = [
+        column("public_id", "Id", ident),
+        column("app", "App", ident),
+        "customer_email",
+        "amount",
+        "description",
+        column("created_at", "Made", when),
+    ]
     list_filter = ["currency", "created_at"]
     search_fields = ["public_id", "customer_email", "app__sid", "description"]
     list_select_related = ["app"]
 
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount(self, item):
+        return f"{item.amount_cents / 100:.2f} {item.currency.upper()}"
+
 
 @admin.register(PulseEvent)
 class PulseEventAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["event", "app", "distinct_id", "created_at"]
+    list_display = ["event", column("app", "App", ident), "distinct_id", column("created_at", "When", when)]
     list_filter = ["created_at"]
     search_fields = ["event", "distinct_id", "app__sid"]
     list_select_related = ["app"]
@@ -28,15 +40,20 @@ class PulseEventAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 @admin.register(LedgerEvent)
 class LedgerEventAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["app", "seq", "operation", "actor", "resource", "status", "created_at", "short_hash"]
+    # the hash is on each event's page; "Verify the chains" checks every one of them
+    list_display = [
+        column("app", "App", ident),
+        "seq",
+        "operation",
+        column("actor", "Actor", ident),
+        column("resource", "Resource", ident),
+        column("status", "Status", badge),
+        column("created_at", "When", when),
+    ]
     list_filter = ["operation", "status", "created_at"]
     search_fields = ["app__sid", "actor", "resource", "hash"]
     list_select_related = ["app"]
     change_list_template = "admin/workflows/ledgerevent/change_list.html"
-
-    @admin.display(description="Hash")
-    def short_hash(self, obj):
-        return obj.hash[:12]
 
     def get_urls(self):
         verify = self.admin_site.admin_view(self.verify_view)
@@ -58,7 +75,7 @@ class LedgerEventAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 @admin.register(GoogleCredential)
 class GoogleCredentialAdmin(admin.ModelAdmin):
-    list_display = ["app", "kind", "client_id", "updated_at"]
+    list_display = [column("app", "App", ident), "kind", "client_id", column("updated_at", "Updated", when)]
     list_filter = ["kind"]
     search_fields = ["app__sid", "client_id"]
     raw_id_fields = ["app"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
-from core.admin.display import badge, duration, when
+from core.admin.display import badge, column, duration, ident, when
 from workflows.admin.readonly import RecordAdminMixin
 from workflows.models import Run, StepRun
 
@@ -15,7 +16,15 @@ class StepRunInline(RecordAdminMixin, admin.TabularInline):
 
 @admin.register(Run)
 class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["public_id", "app", "workflow", "state", "dry_run", "caller", "started", "took"]
+    list_display = [
+        column("public_id", "Id", ident),
+        column("app", "App", ident),
+        "workflow",
+        "state",
+        "caller",
+        "started",
+        "took",
+    ]
     list_filter = ["status", "workflow", "dry_run", ("app", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["public_id", "app__sid", "workflow", "caller__email", "idempotency_key"]
     list_select_related = ["app", "caller"]
@@ -28,7 +37,8 @@ class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def state(self, run):
-        return badge(run.status)
+        """The status, and a grey "dry run" beside it for a run that changed nothing outside."""
+        return format_html("{} {}", badge(run.status), badge("dry run")) if run.dry_run else badge(run.status)
 
     @admin.display(description="Started", ordering="created_at")
     def started(self, run):
