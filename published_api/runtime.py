@@ -384,11 +384,11 @@ class Supervisor:
         cap, budget = settings.STAGE_RUNTIME_MAX_PROCESSES, settings.STAGE_RUNTIME_MEMORY_MB << 20
         deadline = time.monotonic() + 2.0
         while True:
-            with self._lock:
-                live, retiring = list(self._slots.items()), list(self._retiring)
+            with self._lock:  # the warm sandboxes and those on their way out hold memory too
+                live, others = list(self._slots.items()), [*self._retiring, *self._warm]
             sizes = sorted(process.memory_bytes() for _, process in live)
             room = max(MIN_NEW_SANDBOX_BYTES, sizes[len(sizes) // 2] if sizes else 0)
-            leaving = sum(process.memory_bytes() for process in retiring)
+            leaving = sum(process.memory_bytes() for process in others)
             if len(live) < cap and sum(sizes) + leaving + room <= budget:
                 return
             idle = [(process.last_used, slot, process) for slot, process in live if process.inflight <= 0]
@@ -399,7 +399,7 @@ class Supervisor:
                         self._slots.pop(slot, None)
                 SANDBOX_EVICTIONS.inc()
                 self._retire(victim)
-            elif retiring and time.monotonic() < deadline:
+            elif self._retiring and time.monotonic() < deadline:
                 time.sleep(0.01)  # retired sandboxes are on their way out: their memory is freed in a moment
             else:
                 held = (sum(sizes) + leaving) >> 20
