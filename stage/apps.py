@@ -6,9 +6,7 @@ class StageConfig(AppConfig):
     verbose_name = "Stage"
 
     def ready(self):
-        from django.db.models import Q
-
-        from core.admin.dashboard import Figure, register_dashboard_figure
+        from core.admin.dashboard import failures_figure, register_dashboard_figure
         from core.outbox import register_queued_work
         from stage.models import Render
         from stage.origins import checks  # noqa: F401  (registers the apps-domain system check)
@@ -17,13 +15,5 @@ class StageConfig(AppConfig):
 
         register_queued_work("renders", task=render_build, stuck=stuck_renders)
         register_queued_work("uis", task=version_ui_build, stuck=stuck_ui_builds)
-        register_dashboard_figure(
-            Figure(
-                "Renders",
-                lambda since: Render.objects.filter(created_at__gte=since),
-                Q(status=Render.Status.FAILED),
-                "admin:stage_render_changelist",
-                "created_at__gte",
-                "status__exact=failed",
-            )
-        )
+        changelist = "admin:stage_render_changelist"
+        register_dashboard_figure(failures_figure("Renders", Render, since_field="created_at", changelist=changelist))

@@ -6,9 +6,7 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Workflows"
 
     def ready(self):
-        from django.db.models import Q
-
-        from core.admin.dashboard import Figure, register_dashboard_figure
+        from core.admin.dashboard import failures_figure, register_dashboard_figure
         from core.outbox import register_queued_work
         from stage.admin.app_panels import register_app_panel
         from stage.services.deploy_documents import register_deploy_document
@@ -30,21 +28,6 @@ class WorkflowsConfig(AppConfig):
         register_preview_operation("ledger.audit", preview_ledger_audit, params=LEDGER_FIELDS)
         for panel in PANELS:  # an app's admin page shows its recent runs and messages
             register_app_panel(panel)
-        runs = Figure(
-            "Workflow runs",
-            lambda since: Run.objects.filter(created_at__gte=since),
-            Q(status=Run.Status.FAILED),
-            "admin:workflows_run_changelist",
-            "created_at__gte",
-            "status__exact=failed",
-        )
-        deliveries = Figure(
-            "Message deliveries",
-            lambda since: Delivery.objects.filter(updated_at__gte=since),
-            Q(status=Delivery.Status.FAILED),
-            "admin:workflows_delivery_changelist",
-            "updated_at__gte",
-            "status__exact=failed",
-        )
-        register_dashboard_figure(runs)
-        register_dashboard_figure(deliveries)
+        for label, model, since_field in (("Workflow runs", Run, "created_at"), ("Deliveries", Delivery, "updated_at")):
+            changelist = f"admin:workflows_{model._meta.model_name}_changelist"
+            register_dashboard_figure(failures_figure(label, model, since_field=since_field, changelist=changelist))

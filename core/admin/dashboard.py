@@ -34,6 +34,18 @@ def register_dashboard_figure(figure: Figure) -> None:
     _figures.append(figure)
 
 
+def failures_figure(label: str, model, *, since_field: str, changelist: str) -> Figure:
+    """A figure for a model with a `status` that is "failed" when it failed, counted since its `since_field`."""
+    return Figure(
+        label,
+        lambda since: model.objects.filter(**{f"{since_field}__gte": since}),
+        Q(status="failed"),
+        changelist,
+        f"{since_field}__gte",
+        "status__exact=failed",
+    )
+
+
 def dashboard() -> list[dict]:
     """Every registered figure over the last day: total, failed, and the links to both."""
     since = timezone.now() - WINDOW

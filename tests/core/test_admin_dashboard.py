@@ -41,7 +41,7 @@ def test_the_index_counts_the_last_day_and_links_to_the_same_rows(staff):
 
     assert shown["Renders"][:2] == (3, 2)  # the one from two days ago is not counted
     assert shown["Workflow runs"][:2] == (3, 1)
-    assert shown["Message deliveries"][:2] == (1, 1)
+    assert shown["Deliveries"][:2] == (1, 1)
     assert re.search(r'class="stage-errors">4<', page)
     failed_renders = staff.get(shown["Renders"][3])
     assert failed_renders.status_code == 200 and "2 renders" in failed_renders.content.decode()
