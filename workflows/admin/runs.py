@@ -40,7 +40,7 @@ class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
         """The status, and a grey "dry run" beside it for a run that changed nothing outside."""
         return format_html("{} {}", badge(run.status), badge("dry run")) if run.dry_run else badge(run.status)
 
-    @admin.display(description="Started", ordering="created_at")
+    @admin.display(description="When", ordering="created_at")
     def started(self, run):
         return when(run.created_at)
 
