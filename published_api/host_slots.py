@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 
-from published_api.runtime import runtime_root
+from published_api.backend_process import runtime_root
 
 
 class Slot:

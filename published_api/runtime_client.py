@@ -24,8 +24,8 @@ from django.conf import settings
 from django.db import connection
 
 from core.errors import StageError
+from published_api.backend_process import runtime_root
 from published_api.bridge import Caller
-from published_api.runtime import runtime_root
 from published_api.runtime_host import MAX_LINE, socket_path
 from published_api.sandbox_requests import SandboxGone, SandboxRequests
 from published_api.threads import in_thread

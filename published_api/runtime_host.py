@@ -36,8 +36,9 @@ from pathlib import Path
 from django.conf import settings
 
 from core.errors import StageError
+from published_api.backend_process import BackendProcess, runtime_root
 from published_api.bridge import Caller
-from published_api.runtime import BackendProcess, Supervisor, runtime_root
+from published_api.runtime import Supervisor
 
 logger = logging.getLogger(__name__)
 SOCKET_NAME = "runtime.sock"

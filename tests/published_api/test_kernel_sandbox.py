@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from published_api.runtime import runtime_root
+from published_api.backend_process import runtime_root
 from published_api.sandbox import probe as sandbox_probe
 from published_api.sandbox.launch import launch, prepare_run_dir, spares
 from tests.published_api.test_sandbox import _in_background
