@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core.admin.display import badge, column, ident, when
+from core.admin.display import badge, when
 from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
 from core.csp import DEFAULT_POLICY
 from core.errors import StageError
@@ -128,7 +128,7 @@ class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
     form = AppForm
-    list_display = [column("sid", "Sid", ident), "name", "author", "state", "production", "preview", "deployed"]
+    list_display = ["sid", "name", "author", "state", "production", "preview", "deployed"]  # sid: core/admin.css
     list_filter = ["status", "last_deployed_at"]
     search_fields = ["sid", "name", "author__email", "author__username"]
     readonly_fields = [
