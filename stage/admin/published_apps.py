@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core.admin.display import badge, when
+from core.admin.display import badge, column, when
 from core.admin.readonly import ReadOnlyAdminMixin, RecordAdminMixin
 from core.csp import DEFAULT_POLICY
 from core.errors import StageError
@@ -278,7 +278,7 @@ class AppAdmin(admin.ModelAdmin):
 
 @admin.register(AppVersion)
 class AppVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["sid", "app", "number", "backend_entrypoint", "created_by", "created_at"]
+    list_display = ["sid", "app", "number", "created_by", column("created_at", "Made", when)]
     search_fields = ["=sid", "=app__sid", "app__name"]
     list_select_related = ["app", "app__session", "created_by"]
     fields = [

@@ -1,4 +1,4 @@
-"""The spec's Complete Example, kept in examples/summarize_documents, end to end through the gateway."""
+"""The complete backend example in examples/summarize_documents, end to end through the gateway."""
 
 from pathlib import Path
 

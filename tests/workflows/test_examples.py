@@ -1,4 +1,4 @@
-"""The spec's two examples, as shipped under examples/, published through the API and run as written."""
+"""The two workflow examples shipped under examples/, published through the API and run as written."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-// The spec's Complete Example (published-api-backends.md), unchanged.
+// A complete backend: Hono routes that summarize documents with @stage/inference and keep them with @stage/compute.
 import { Hono } from "hono";
 import { inference } from "@stage/inference";
 import { compute } from "@stage/compute";
