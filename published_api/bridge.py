@@ -48,7 +48,7 @@ from core.limits import app_quota
 
 logger = logging.getLogger(__name__)
 MAX_LINE = 16 * 1024 * 1024 * 4 // 3 + 64 * 1024  # a base64 request body at the request cap, plus headers
-CALL_THREADS = 64
+CALL_THREADS = 128  # made as needed; 8 sandboxes at their share of slow calls (inference) before others wait
 PER_SANDBOX_CALLS = 16
 HOLDING_THREADS = 16
 PER_SANDBOX_HOLDING = 4
