@@ -8,6 +8,7 @@ no request is in flight (timers, Workers): a deadline only covers the time a req
 
 import atexit
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from published_api.bridge import Caller
 from published_api.errors import BackendBusy, BackendCrashed
 from published_api.metrics import SANDBOX_EVICTIONS, SANDBOX_KILLS
 from published_api.sandbox.launch import spares
+from published_api.sandbox.probe import sandbox_support
 from published_api.threads import in_thread
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,10 @@ class Supervisor:
         while not self._closed:
             self._warming.wait()
             self._warming.clear()
+            budget = settings.STAGE_RUNTIME_MEMORY_MB << 20
             while not self._closed and len(self._warm) < settings.STAGE_RUNTIME_WARM:
+                if self._held_bytes() + MIN_NEW_SANDBOX_BYTES > budget:
+                    break  # warm sandboxes live inside the budget too: none while it is full
                 try:
                     process = BackendProcess.warm()
                 except Exception:  # the next request starts cold, and asks again
@@ -127,31 +132,40 @@ class Supervisor:
         threading.Thread(target=retire, name="backend-retire", daemon=True).start()
 
     def _make_room(self) -> None:
-        """Retire the least recently used idle sandboxes until one more fits under both caps (sandboxes on their
-        way out count until they are gone)."""
+        """Retire the least recently used idle sandboxes, one at a time and each to its end, until one more fits
+        under both caps. The memory is the kernel's count for every cgroup this process made (live, warm, spare
+        and retiring sandboxes alike), so the budget holds for what the host actually gives them."""
         cap, budget = settings.STAGE_RUNTIME_MAX_PROCESSES, settings.STAGE_RUNTIME_MEMORY_MB << 20
         deadline = time.monotonic() + 2.0
         while True:
-            with self._lock:  # the warm sandboxes and those on their way out hold memory too
-                live, others = list(self._slots.items()), [*self._retiring, *self._warm]
+            with self._lock:
+                live = list(self._slots.items())
             sizes = sorted(process.memory_bytes() for _, process in live)
             room = max(MIN_NEW_SANDBOX_BYTES, sizes[len(sizes) // 2] if sizes else 0)
-            leaving = sum(process.memory_bytes() for process in others)
-            if len(live) < cap and sum(sizes) + leaving + room <= budget:
+            held = self._held_bytes()
+            if len(live) < cap and held + room <= budget:
                 return
             idle = [(process.last_used, slot, process) for slot, process in live if process.inflight <= 0]
-            if idle and (len(live) >= cap or sum(sizes) + leaving + room > budget):
+            if idle:
                 _, slot, victim = min(idle, key=lambda entry: entry[0])
                 with self._lock:
                     if self._slots.get(slot) is victim:
                         self._slots.pop(slot, None)
                 SANDBOX_EVICTIONS.inc()
-                self._retire(victim)
+                victim.retire()  # idle: it drains at once and exits, and its memory is free before the next look
             elif self._retiring and time.monotonic() < deadline:
-                time.sleep(0.01)  # retired sandboxes are on their way out: their memory is freed in a moment
+                time.sleep(0.01)  # replaced sandboxes are on their way out: their memory is freed in a moment
             else:
-                held = (sum(sizes) + leaving) >> 20
-                raise BackendBusy(f"This host runs {len(live)} sandboxes ({held} MiB), all serving requests.")
+                raise BackendBusy(f"This host runs {len(live)} sandboxes ({held >> 20} MiB), all serving requests.")
+
+    def _held_bytes(self) -> int:
+        hierarchy = sandbox_support().cgroups
+        if hierarchy is None:
+            with self._lock:
+                known = [*self._slots.values(), *self._retiring, *self._warm]
+            return sum(process.memory_bytes() for process in known)
+        mine = f"{os.getpid()}-"
+        return sum(group.memory_bytes() for group in hierarchy.groups() if group.name.startswith(mine))
 
     def touch(self, process: BackendProcess, *, began: bool) -> None:
         """A request to the process began or ended (the host runtime hears of it from the web processes)."""
