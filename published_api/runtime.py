@@ -27,6 +27,7 @@ from published_api.threads import in_thread
 logger = logging.getLogger(__name__)
 MONITOR_SECONDS = 0.5
 MIN_NEW_SANDBOX_BYTES = 16 << 20  # room kept for a sandbox about to start (an idle one holds ~12 MiB)
+HEADROOM_BYTES = 8 << 20  # and for what a start sets going beside it: the next spare, a warm sandbox refilled
 
 
 class Supervisor:
@@ -105,7 +106,7 @@ class Supervisor:
             self._warming.clear()
             budget = settings.STAGE_RUNTIME_MEMORY_MB << 20
             while not self._closed and len(self._warm) < settings.STAGE_RUNTIME_WARM:
-                if self._held_bytes() + MIN_NEW_SANDBOX_BYTES > budget:
+                if self._held_bytes() + MIN_NEW_SANDBOX_BYTES + HEADROOM_BYTES > budget:
                     break  # warm sandboxes live inside the budget too: none while it is full
                 try:
                     process = BackendProcess.warm()
@@ -143,7 +144,7 @@ class Supervisor:
             sizes = sorted(process.memory_bytes() for _, process in live)
             room = max(MIN_NEW_SANDBOX_BYTES, sizes[len(sizes) // 2] if sizes else 0)
             held = self._held_bytes()
-            if len(live) < cap and held + room <= budget:
+            if len(live) < cap and held + room + HEADROOM_BYTES <= budget:
                 return
             idle = [(process.last_used, slot, process) for slot, process in live if process.inflight <= 0]
             if idle:
