@@ -83,12 +83,14 @@ def _take(*, app_sid: str, mode: str) -> Transaction:
         raise ComputeBusy(
             f"This app kept {cap} compute transactions open (its cap on this host) too long to start one more."
         )
-    pool = the_pool()
     try:
+        pool = the_pool()
         conn = pool.getconn()
-    except PoolTimeout:
+    except BaseException as error:
         slot.release()
-        raise ComputeBusy() from None
+        if isinstance(error, PoolTimeout):
+            raise ComputeBusy() from None
+        raise
     return Transaction(conn=conn, pool=pool, mode=mode, app_sid=app_sid, slot=slot, opening=_opening(mode, app_sid))
 
 

@@ -51,6 +51,8 @@ class BurstCounter:
     def close(self) -> None:
         self._listener.close()
         for sock in self._sockets:
+            with contextlib.suppress(OSError):  # wakes the pump blocked in recv(), which close() alone would not
+                sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
 
