@@ -31,6 +31,7 @@ def _conninfo(database: tuple, limits: tuple) -> str:
     budget, lock = (int(seconds * 1000) for seconds in limits)
     options = f"-c statement_timeout={budget} -c idle_in_transaction_session_timeout={budget} -c lock_timeout={lock}"
     params = dict(zip(("dbname", "user", "password", "host", "port"), database, strict=True), options=options)
+    params["application_name"] = "stage-compute"  # as pg_stat_activity shows them
     return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None})
 
 
