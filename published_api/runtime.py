@@ -41,6 +41,7 @@ class Supervisor:
         self._slots: dict[tuple[str, str], BackendProcess] = {}
         self._starting: dict[tuple[str, str], threading.Lock] = {}
         self._retiring: set[BackendProcess] = set()
+        self._reserved = 0  # bytes promised to sandboxes being started
         self._monitor: threading.Thread | None = None
         self._warm: list[BackendProcess] = []
         self._warming = threading.Event()  # set: the pool wants filling
@@ -63,8 +64,11 @@ class Supervisor:
             if current is not None:  # the replaced process finishes what it serves, in the background
                 self._slots.pop(slot, None)
                 self._retire(current)
-            self._make_room()
-            process = self._started(key=key, bundle=path, caller=caller)
+            room = self._make_room()
+            try:
+                process = self._started(key=key, bundle=path, caller=caller)
+            finally:
+                self._reserve(-room)  # started: the cgroups count it now
             self._slots[slot] = process
         return process
 
@@ -106,13 +110,17 @@ class Supervisor:
             self._warming.clear()
             budget = settings.STAGE_RUNTIME_MEMORY_MB << 20
             while not self._closed and len(self._warm) < settings.STAGE_RUNTIME_WARM:
-                if self._held_bytes() + MIN_NEW_SANDBOX_BYTES + HEADROOM_BYTES > budget:
-                    break  # warm sandboxes live inside the budget too: none while it is full
+                with self._lock:  # warm sandboxes live inside the budget too: none while it is full
+                    if self._held_bytes() + self._reserved + MIN_NEW_SANDBOX_BYTES + HEADROOM_BYTES > budget:
+                        break
+                    self._reserved += MIN_NEW_SANDBOX_BYTES
                 try:
                     process = BackendProcess.warm()
                 except Exception:  # the next request starts cold, and asks again
                     logger.exception("a warm sandbox did not start")
                     break
+                finally:
+                    self._reserve(-MIN_NEW_SANDBOX_BYTES)
                 with self._lock:
                     self._warm.append(process)  # (stop_all takes it, even once closed)
 
@@ -132,10 +140,15 @@ class Supervisor:
 
         threading.Thread(target=retire, name="backend-retire", daemon=True).start()
 
-    def _make_room(self) -> None:
+    def _reserve(self, size: int) -> None:
+        with self._lock:
+            self._reserved += size
+
+    def _make_room(self) -> int:
         """Retire the least recently used idle sandboxes, one at a time and each to its end, until one more fits
-        under both caps. The memory is the kernel's count for every cgroup this process made (live, warm, spare
-        and retiring sandboxes alike), so the budget holds for what the host actually gives them."""
+        under both caps; reserve its room (returned) until it has started. The memory is the kernel's count for
+        every cgroup this process made (live, warm, spare and retiring sandboxes alike) plus the rooms reserved by
+        starts under way, so the budget holds for what the host actually gives them."""
         cap, budget = settings.STAGE_RUNTIME_MAX_PROCESSES, settings.STAGE_RUNTIME_MEMORY_MB << 20
         deadline = time.monotonic() + 2.0
         while True:
@@ -143,9 +156,11 @@ class Supervisor:
                 live = list(self._slots.items())
             sizes = sorted(process.memory_bytes() for _, process in live)
             room = max(MIN_NEW_SANDBOX_BYTES, sizes[len(sizes) // 2] if sizes else 0)
-            held = self._held_bytes()
-            if len(live) < cap and held + room + HEADROOM_BYTES <= budget:
-                return
+            with self._lock:
+                held = self._held_bytes() + self._reserved
+                if len(live) < cap and held + room + HEADROOM_BYTES <= budget:
+                    self._reserved += room
+                    return room
             idle = [(process.last_used, slot, process) for slot, process in live if process.inflight <= 0]
             if idle:
                 _, slot, victim = min(idle, key=lambda entry: entry[0])
@@ -161,9 +176,8 @@ class Supervisor:
 
     def _held_bytes(self) -> int:
         hierarchy = sandbox_support().cgroups
-        if hierarchy is None:
-            with self._lock:
-                known = [*self._slots.values(), *self._retiring, *self._warm]
+        if hierarchy is None:  # (called under self._lock: copies, no locking)
+            known = [*list(self._slots.values()), *list(self._retiring), *list(self._warm)]
             return sum(process.memory_bytes() for process in known)
         mine = f"{os.getpid()}-"
         return sum(group.memory_bytes() for group in hierarchy.groups() if group.name.startswith(mine))
