@@ -36,7 +36,8 @@ class Supervisor:
     more, the least recently used sandboxes with no request in flight are retired until there is room (never one
     serving a request; with none idle, the start is refused: 503 BACKEND_BUSY)."""
 
-    def __init__(self):
+    def __init__(self, *, usage: Callable[[], dict[str, tuple[int, float]]] | None = None):
+        self._usage = usage  # the host runtime's: what web processes note of their requests (usage_ledger.py)
         self._lock = threading.Lock()
         self._slots: dict[tuple[str, str], BackendProcess] = {}
         self._starting: dict[tuple[str, str], threading.Lock] = {}
@@ -152,6 +153,7 @@ class Supervisor:
         cap, budget = settings.STAGE_RUNTIME_MAX_PROCESSES, settings.STAGE_RUNTIME_MEMORY_MB << 20
         deadline = time.monotonic() + 2.0
         while True:
+            self._refresh_usage()
             with self._lock:
                 live = list(self._slots.items())
             sizes = sorted(process.memory_bytes() for _, process in live)
@@ -182,10 +184,15 @@ class Supervisor:
         mine = f"{os.getpid()}-"
         return sum(group.memory_bytes() for group in hierarchy.groups() if group.name.startswith(mine))
 
-    def touch(self, process: BackendProcess, *, began: bool) -> None:
-        """A request to the process began or ended (the host runtime hears of it from the web processes)."""
-        process.inflight += 1 if began else -1
-        process.last_used = process.last_busy = time.monotonic()
+    def _refresh_usage(self) -> None:
+        """In the host runtime, each sandbox's requests in flight and last use, as the web processes noted them."""
+        if self._usage is None:
+            return  # this process sends the requests itself: its counts are its own
+        usage = self._usage()
+        for process in list(self._slots.values()):
+            in_flight, last_used = usage.get(process.id, (0, 0.0))
+            process.inflight = in_flight
+            process.last_used = process.last_busy = max(process.last_used, last_used)
 
     def ready(self, *, slot: tuple[str, str], key: tuple) -> "BackendProcess | None":
         """The live process for this slot and key, if there is one (no waiting, no starting)."""
@@ -220,6 +227,7 @@ class Supervisor:
         return list(self._slots.values())
 
     def reap_idle(self) -> int:
+        self._refresh_usage()
         limit = settings.STAGE_BACKEND_IDLE_SECONDS
         now, reaped = time.monotonic(), 0
         for slot, process in list(self._slots.items()):
@@ -232,6 +240,7 @@ class Supervisor:
 
     def kill_idle_spinners(self, tick_started: float, seconds: float) -> int:
         """Kill every process that has burned more than its idle CPU budget with no request in flight."""
+        self._refresh_usage()
         killed = 0
         for slot, process in list(self._slots.items()):
             if not process.alive() or not process.idle_cpu_over_budget(tick_started, seconds):

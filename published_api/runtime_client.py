@@ -2,9 +2,9 @@
 
 The first time a web process needs an app's sandbox it asks the runtime for it (starting the runtime if none
 answers on this host: one web process does, under a lock); from then on its requests go straight to the sandbox's
-serve socket, telling the runtime only that a request began and ended (a line each on one kept connection,
-unanswered). A sandbox the runtime has retired since answers no more connections: the request then asks again
-and goes to the one serving now.
+serve socket, noting each one's beginning and end in its ledger, which the runtime reads (usage_ledger.py). A
+sandbox the runtime has retired since answers no more connections: the request then asks again and goes to the
+one serving now.
 """
 
 import asyncio
@@ -29,6 +29,7 @@ from published_api.bridge import Caller
 from published_api.runtime_host import MAX_LINE, socket_path
 from published_api.sandbox_requests import SandboxGone, SandboxRequests
 from published_api.threads import in_thread
+from published_api.usage_ledger import Ledger
 
 logger = logging.getLogger(__name__)
 START_SECONDS = 20.0
@@ -56,13 +57,12 @@ class HostedSandbox(SandboxRequests):
         self.client, self.id, self.serve_path = client, reply["id"], reply["serve"]
         self.slot, self.key, self.caller, self.bundle = slot, key, caller, bundle
         self.app_sid = caller.app_sid
-        self._began_line, self._ended_line = (_line({"op": op, "id": self.id}) for op in ("began", "ended"))
 
     def _begun(self) -> None:
-        self.client.tell(self._began_line)
+        self.client.ledger().began(self.id)
 
     def _ended(self) -> None:
-        self.client.tell(self._ended_line)
+        self.client.ledger().ended(self.id)
 
     async def _stop_for_deadline(self) -> None:
         await asyncio.to_thread(self.client.ask, {"op": "kill", "id": self.id})
@@ -94,8 +94,8 @@ def database_url() -> str:
 class HostRuntimeClient:
     def __init__(self):
         self._known: dict[tuple[str, str], HostedSandbox] = {}
-        self._telling: socket.socket | None = None
-        self._tell_lock = threading.Lock()
+        self._ledger: Ledger | None = None
+        self._ledger_lock = threading.Lock()
 
     # --- sandboxes -------------------------------------------------------------------------------------------------
 
@@ -143,21 +143,13 @@ class HostRuntimeClient:
             raise RuntimeRefused({"message": "The runtime went away before it answered.", "status": 503})
         return json.loads(line)
 
-    def tell(self, line: bytes) -> None:
-        """One unanswered line on the kept connection; lost, if the runtime is away (it forgets that connection's
-        requests with it)."""
-        with self._tell_lock:
-            for _ in range(2):
-                try:
-                    if self._telling is None:
-                        self._telling = self._connected(1.0)
-                    self._telling.sendall(line)
-                    return
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        if self._telling is not None:
-                            self._telling.close()
-                    self._telling = None
+    def ledger(self) -> Ledger:
+        """Where this process notes its requests to the runtime's sandboxes (published_api/usage_ledger.py)."""
+        if self._ledger is None:
+            with self._ledger_lock:
+                if self._ledger is None:
+                    self._ledger = Ledger(runtime_root())
+        return self._ledger
 
     def _connected(self, timeout: float) -> socket.socket:
         try:

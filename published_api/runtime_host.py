@@ -12,9 +12,8 @@ Protocol, on `<runtime dir>/runtime.sock` (the web processes' user only), one JS
   "status"}`;
 - `{"op": "kill", "id": ...}` (a request ran past its deadline), `{"op": "death", "id": ...}` (why it died, or
   null while it lives), `{"op": "stats"}`;
-- `{"op": "began" | "ended", "id": ...}`, with no answer: a web process tells which sandboxes serve requests now,
-  so none is retired while it does and the least recently used idle one goes first. When a web process's
-  connection closes, what it had in flight is forgotten with it.
+Which sandboxes serve requests now, and which was used least recently, the runtime reads from the web processes'
+ledgers (published_api/usage_ledger.py) when it chooses what to retire: no request tells it anything.
 
 Started by the first web process that needs it (published_api/runtime_client.py), or by an operator with
 `manage.py runtime_host`; one holds the directory's lock, so a second exits at once. Its sandboxes do not outlive
@@ -23,7 +22,6 @@ and no web process connected for STAGE_RUNTIME_IDLE_EXIT_SECONDS, it exits; the 
 """
 
 import asyncio
-import collections
 import contextlib
 import fcntl
 import json
@@ -39,6 +37,7 @@ from core.errors import StageError
 from published_api.backend_process import BackendProcess, runtime_root
 from published_api.bridge import Caller
 from published_api.runtime import Supervisor
+from published_api.usage_ledger import read_usage
 
 logger = logging.getLogger(__name__)
 SOCKET_NAME = "runtime.sock"
@@ -52,7 +51,7 @@ def socket_path() -> Path:
 
 class HostRuntime:
     def __init__(self):
-        self.supervisor = Supervisor()
+        self.supervisor = Supervisor(usage=lambda: read_usage(runtime_root()))
         self.connections = 0
         self.last_activity = time.monotonic()
 
@@ -79,34 +78,17 @@ class HostRuntime:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        in_flight: collections.Counter[str] = collections.Counter()
         try:
             while line := await reader.readline():
                 message = json.loads(line)
                 op = message.get("op")
-                if op in ("began", "ended"):
-                    self._heard(message.get("id"), began=op == "began", in_flight=in_flight)
-                    continue
                 writer.write(json.dumps(await self._answer(op, message)).encode() + b"\n")
                 await writer.drain()
         except (ConnectionError, ValueError, asyncio.LimitOverrunError):
             pass  # a web process that went away, or sent what is not ours: its connection ends
         finally:
-            for process_id, count in in_flight.items():
-                process = self.supervisor.by_id(process_id)
-                if process is not None and count > 0:
-                    process.inflight -= count
             self.connections -= 1
             writer.close()
-
-    def _heard(self, process_id, *, began: bool, in_flight: collections.Counter) -> None:
-        process = self.supervisor.by_id(process_id) if isinstance(process_id, str) else None
-        if process is None:
-            return
-        if not began and in_flight[process_id] <= 0:
-            return  # an end whose beginning this connection never told: not ours to count
-        in_flight[process_id] += 1 if began else -1
-        self.supervisor.touch(process, began=began)
 
     async def _answer(self, op, message: dict) -> dict:
         try:

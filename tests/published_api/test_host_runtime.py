@@ -102,3 +102,46 @@ def _in_runtime(pid: int, runtime_pid: int) -> bool:
             if pid == runtime_pid:
                 return True
     return False
+
+
+SLOW = """export default { fetch: async (r: Request) => {
+  if (new URL(r.url).pathname === "/slow") await new Promise((done) => setTimeout(done, 3000));
+  return new Response("%s");
+} };"""
+
+
+@pytest.fixture
+def capped(transactional_db, tmp_path, settings):
+    with contextlib.ExitStack() as stack:
+        runtime_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="sbc-", dir="/tmp"))
+        settings.STAGE_BACKEND_RUNTIME_DIR = runtime_dir
+        env = {
+            **worker_environment(),
+            "STAGE_BACKEND_RUNTIME_DIR": runtime_dir,
+            "STAGE_RUNTIME": "host",
+            "STAGE_RUNTIME_MAX_PROCESSES": "2",
+            "STAGE_RUNTIME_WARM": "0",
+        }
+        yield stack.enter_context(serve(workers=2, extra_env=env, log=tmp_path / "web.log"))
+        with contextlib.suppress(Exception):
+            os.kill(HostRuntimeClient().ask({"op": "stats"}, timeout=2)["pid"], signal.SIGTERM)
+
+
+def test_the_runtime_retires_the_idle_sandbox_not_the_one_a_worker_is_using(capped, user):
+    import threading
+
+    busy, idle, new = (publish(user, SLOW % name, name=name) for name in ("busy", "idle", "new"))
+    for app in (busy, idle):
+        assert httpx.get(f"{capped}/stage/{app.sid}/api/", timeout=30).text == app.name
+    slow = {}
+    thread = threading.Thread(
+        target=lambda: slow.update(r=httpx.get(f"{capped}/stage/{busy.sid}/api/slow", timeout=30))
+    )
+    thread.start()
+    time.sleep(1)  # in flight; busy is now the least recently begun, but it serves a request
+
+    assert httpx.get(f"{capped}/stage/{new.sid}/api/", timeout=30).text == "new"
+
+    thread.join(30)
+    assert slow["r"].status_code == 200 and slow["r"].text == "busy"
+    assert sorted(p["app"] for p in stats()["processes"]) == sorted([busy.sid, new.sid])
