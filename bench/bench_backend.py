@@ -153,9 +153,9 @@ def main() -> None:
                ">= 2500/s")  # fmt: skip
         report("warm latency through the gateway (wrk, 1 connection), median", statistics.median(latency_runs), "ms")
         gateway_ms, direct_ms = statistics.median(gateway_runs), statistics.median(direct_runs)
-        report("same client: through the gateway, median", gateway_ms, "ms")
-        report("same client: straight to the sandbox's socket, median", direct_ms, "ms")
-        report("gateway overhead ratio (gateway / direct), same run", gateway_ms / direct_ms, "x", "<= 2x")
+        report("same client: through the gateway, median", gateway_ms, "ms", digits=2)
+        report("same client: straight to the sandbox's socket, median", direct_ms, "ms", digits=2)
+        report("gateway overhead ratio (gateway / direct), same run", gateway_ms / direct_ms, "x", "<= 2x", digits=2)
 
         first = []
         for run in range(max(RUNS, 9)):

@@ -147,5 +147,5 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def report(name: str, value: float, unit: str, target: str = "") -> None:
-    print(f"{name:<58} {value:>10.1f} {unit:<6} {target}")
+def report(name: str, value: float, unit: str, target: str = "", *, digits: int = 1) -> None:
+    print(f"{name:<58} {value:>10.{digits}f} {unit:<6} {target}")
