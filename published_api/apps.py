@@ -36,7 +36,7 @@ def _stop_backends_on_sigterm() -> None:
     def stop(signum, frame):
         from published_api.runtime import supervisor
 
-        supervisor.stop_all()
+        supervisor.stop_all(final=True)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 

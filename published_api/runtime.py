@@ -276,4 +276,4 @@ class Supervisor:
 
 
 supervisor = Supervisor()
-atexit.register(supervisor.stop_all)
+atexit.register(supervisor.stop_all, final=True)

@@ -33,7 +33,8 @@ def test_sigterm_stops_the_backends_and_removes_their_cgroups_and_directories(us
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: httpx.get(f"{base}/api/health", timeout=1).status_code == 200, ignore=(httpx.HTTPError,))
         assert httpx.get(f"{base}/stage/{app.sid}/api/health", timeout=30).json() == {"status": "ok"}
-        (run_dir,) = runtime.glob(f"p{server.pid}-*")
+        run_dirs = list(runtime.glob(f"p{server.pid}-*"))  # the backend's, and any warm sandbox's
+        assert run_dirs
         cgroups_of_server = sandbox_support().cgroups.parents["pids"].glob(f"{server.pid}-*")
         cgroups = list(cgroups_of_server)  # the backend's, and the spare made ready for the next start
         sandboxed = [int(pid) for group in cgroups for pid in (group / "cgroup.procs").read_text().split()]
@@ -43,7 +44,8 @@ def test_sigterm_stops_the_backends_and_removes_their_cgroups_and_directories(us
         assert server.wait(timeout=20) == -signal.SIGTERM  # it still ends as SIGTERM ends a process
         # then its backend, its cgroup and its directory are gone
         wait_for(lambda: not any(pid_alive(pid) for pid in sandboxed), timeout=5)
-        assert not run_dir.exists()
+        assert not any(run_dir.exists() for run_dir in run_dirs)
+        assert not list(runtime.glob(f"p{server.pid}-*"))
         assert not any(group.exists() for group in cgroups)
         assert not list(sandbox_support().cgroups.parents["pids"].glob(f"{server.pid}-*"))
     finally:
