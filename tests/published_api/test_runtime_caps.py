@@ -113,3 +113,15 @@ def test_a_warm_sandbox_is_given_the_app_and_the_pool_is_filled_again(client, us
     assert backend_runtime.warm_count() == 1 and backend_runtime._warm[0] is not warm
     # the load header is the platform's alone: a caller sending it reaches the app like any request
     assert client.get(f"/stage/{app.sid}/api/", HTTP_X_STAGE_LOAD="1").content == b"warm"
+
+
+def test_a_caller_cannot_drain_a_sandbox(client, user, backend_runtime):
+    app = publish(user, SLOW % "kept")
+    assert client.get(f"/stage/{app.sid}/api/").content == b"kept"
+    (process,) = backend_runtime.processes()
+
+    assert client.get(f"/stage/{app.sid}/api/", HTTP_X_STAGE_DRAIN="1").content == b"kept"  # the app answered it
+
+    time.sleep(0.3)
+    assert process.alive() and backend_runtime.processes() == [process]
+    assert client.get(f"/stage/{app.sid}/api/").content == b"kept"
