@@ -11,14 +11,16 @@ Protocol, on `<runtime dir>/runtime.sock` (the web processes' user only), one JS
   `{"ok": true, "id": ..., "serve": path}` (starting the sandbox if need be) or `{"ok": false, "code", "message",
   "status"}`;
 - `{"op": "kill", "id": ...}` (a request ran past its deadline), `{"op": "death", "id": ...}` (why it died, or
-  null while it lives), `{"op": "stats"}`;
+  null while it lives), `{"op": "stats"}`.
+
 Which sandboxes serve requests now, and which was used least recently, the runtime reads from the web processes'
 ledgers (published_api/usage_ledger.py) when it chooses what to retire: no request tells it anything.
 
-Started by the first web process that needs it (published_api/runtime_client.py), or by an operator with
-`manage.py runtime_host`; one holds the directory's lock, so a second exits at once. Its sandboxes do not outlive
+Started by `make serve` and `make run` beside the web processes, by a web process that finds none answering
+(published_api/runtime_client.py), or by an operator with `manage.py runtime_host`; one holds the directory's
+lock, so a second exits at once. Its sandboxes do not outlive
 it: each reads its stdin from this process and exits at EOF, and bubblewrap dies with its parent. With no sandbox
-and no web process connected for STAGE_RUNTIME_IDLE_EXIT_SECONDS, it exits; the next request starts it again.
+and no web process asking for STAGE_RUNTIME_IDLE_EXIT_SECONDS, it exits; the next request starts it again.
 """
 
 import asyncio
