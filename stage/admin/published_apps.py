@@ -128,7 +128,15 @@ class ChannelMoveInline(RecordAdminMixin, admin.TabularInline):
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
     form = AppForm
-    list_display = ["sid", "name", "author", "state", "production", "preview", "deployed"]  # sid: core/admin.css
+    list_display = [
+        "sid",
+        "name",
+        "author",
+        column("status", "Status", badge),
+        "production",
+        "preview",
+        column("last_deployed_at", "Last deployed", when),
+    ]  # sid: core/admin.css
     list_filter = ["status", "last_deployed_at"]
     search_fields = ["sid", "name", "author__email", "author__username"]
     readonly_fields = [
@@ -154,14 +162,6 @@ class AppAdmin(admin.ModelAdmin):
     inlines = [AppVersionInline, ChannelMoveInline]
     actions = ["archive", "unarchive", "promote", "rollback", "preview_links"]
     show_full_result_count = False
-
-    @admin.display(description="Status", ordering="status")
-    def state(self, app):
-        return badge(app.status)
-
-    @admin.display(description="Last deployed", ordering="last_deployed_at")
-    def deployed(self, app):
-        return when(app.last_deployed_at)
 
     def get_queryset(self, request):
         channels = Prefetch("channels", queryset=Channel.objects.select_related("version"))

@@ -57,6 +57,11 @@ class RenderInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
+def _render_badge(render: Render):
+    """A render's state as people see it: a built render whose app then threw is a "runtime error"."""
+    return badge("runtime error" if render.status == Render.Status.READY and render.error else render.status)
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = [
@@ -65,8 +70,8 @@ class SessionAdmin(admin.ModelAdmin):
         "owner",
         "file_count",
         "render_state",
-        "created",
-        "last_used",
+        column("created_at", "Created", when),
+        column("last_accessed_at", "Last used", when),
     ]
     list_filter = ["created_at"]
     search_fields = ["public_id", "name", "owner__username", "owner__email"]
@@ -98,16 +103,7 @@ class SessionAdmin(admin.ModelAdmin):
         render = obj.renders.order_by("-version").first()
         if render is None:
             return "—"
-        state = "runtime error" if render.status == Render.Status.READY and render.error else render.status
-        return format_html("v{} {}", render.version, badge(state))
-
-    @admin.display(description="Created", ordering="created_at")
-    def created(self, obj):
-        return when(obj.created_at)
-
-    @admin.display(description="Last used", ordering="last_accessed_at")
-    def last_used(self, obj):
-        return when(obj.last_accessed_at)
+        return format_html("v{} {}", render.version, _render_badge(render))
 
     @admin.display(description="Preview")
     def preview(self, obj):
@@ -130,7 +126,14 @@ class FileVersionAdmin(PartAdminMixin, admin.ModelAdmin):
 
 @admin.register(Render)
 class RenderAdmin(PartAdminMixin, admin.ModelAdmin):
-    list_display = [column("session", "Session", ident), "version", "entry", "state", "took", "requested"]
+    list_display = [
+        column("session", "Session", ident),
+        "version",
+        "entry",
+        "state",
+        column("build_ms", "Build", duration),
+        column("created_at", "Requested", when),
+    ]
     list_filter = ["status", "created_at"]
     search_fields = ["=session__public_id", "entry"]
     list_select_related = ["session"]
@@ -139,15 +142,7 @@ class RenderAdmin(PartAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def state(self, render):
-        return badge("runtime error" if render.status == Render.Status.READY and render.error else render.status)
-
-    @admin.display(description="Build", ordering="build_ms")
-    def took(self, render):
-        return duration(render.build_ms)
-
-    @admin.display(description="Requested", ordering="created_at")
-    def requested(self, render):
-        return when(render.created_at)
+        return _render_badge(render)
 
 
 @admin.register(Snapshot)

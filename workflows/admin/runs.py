@@ -22,8 +22,8 @@ class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
         "workflow",
         "state",
         "caller",
-        "started",
-        "took",
+        column("created_at", "When", when),
+        column("duration_ms", "Took", duration),
     ]
     list_filter = ["status", "workflow", "dry_run", ("app", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["public_id", "app__sid", "workflow", "caller__email", "idempotency_key"]
@@ -39,11 +39,3 @@ class RunAdmin(RecordAdminMixin, admin.ModelAdmin):
     def state(self, run):
         """The status, and a grey "dry run" beside it for a run that changed nothing outside."""
         return format_html("{} {}", badge(run.status), badge("dry run")) if run.dry_run else badge(run.status)
-
-    @admin.display(description="When", ordering="created_at")
-    def started(self, run):
-        return when(run.created_at)
-
-    @admin.display(description="Took", ordering="duration_ms")
-    def took(self, run):
-        return duration(run.duration_ms)
