@@ -4,11 +4,20 @@ apps serve, published_api/generation_watch.py; what previews show, stage/preview
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import redis.asyncio as aioredis
 
 logger = logging.getLogger(__name__)
+
+
+def listener_on_this_loop(task: asyncio.Task | None, listen: Callable[[], Awaitable[None]]) -> asyncio.Task:
+    """The listening task for the running loop: `task` while it runs there, else `listen()` started anew (a new
+    loop means the old one, and its task, are gone)."""
+    loop = asyncio.get_running_loop()
+    if task is None or task.done() or task.get_loop() is not loop:
+        return loop.create_task(listen())
+    return task
 
 
 async def listen_forever(

@@ -9,7 +9,7 @@ as before; every (re)subscription bumps every app, since announcements may have 
 
 import asyncio
 
-from core.pubsub import listen_forever
+from core.pubsub import listen_forever, listener_on_this_loop
 from stage.generations import GENERATIONS_CHANNEL
 
 RETRY_SECONDS = 1.0
@@ -35,10 +35,9 @@ class GenerationWatch:
 
     def start(self, redis_url: str) -> None:
         """Start listening on the running loop (once; again if the loop changed)."""
-        loop = asyncio.get_running_loop()
-        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
-            self._subscribed = False
-            self._task = loop.create_task(self._listen(redis_url))
+        task = listener_on_this_loop(self._task, lambda: self._listen(redis_url))
+        if task is not self._task:
+            self._subscribed, self._task = False, task
 
     async def _listen(self, redis_url: str) -> None:
         await listen_forever(

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from core.api.envelope import error_body, json_error_response
 from core.db import releasing_connection
-from core.pubsub import listen_forever
+from core.pubsub import listen_forever, listener_on_this_loop
 from stage.changes import PREVIEW_CHANNEL
 from stage.preview.state import preview_state_of
 from stage.renders.selectors import preview_session
@@ -99,9 +99,7 @@ class PreviewHub:
     def _start(self) -> None:
         if not settings.REDIS_URL:
             return
-        loop = asyncio.get_running_loop()
-        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
-            self._task = loop.create_task(self._listen(settings.REDIS_URL))
+        self._task = listener_on_this_loop(self._task, lambda: self._listen(settings.REDIS_URL))
 
     async def _listen(self, redis_url: str) -> None:
         await listen_forever(
