@@ -103,9 +103,8 @@ class BackendProcess(SandboxRequests):
         self._bind(key=key, caller=caller)
         self.bridge.sandbox_session = self.proc.pid
         shutil.copyfile(bundle, self.dir / "bundle.js")
-        load = {"method": "POST", "target": "/__stage/load", "headers": [(LOAD_HEADER, "1")], "body": b""}
         try:
-            reply = asyncio.run(asyncio.wait_for(exchange(self.serve_path, **load, max_bytes=64 << 10), 10.0))
+            reply = self._platform_request("/__stage/load", LOAD_HEADER, timeout=10.0)
         except Exception:
             reply = None
         if reply is None or reply.status != 200:
@@ -114,6 +113,12 @@ class BackendProcess(SandboxRequests):
         self.last_used = self.last_busy = time.monotonic()
         SANDBOX_STARTS.inc()
         SANDBOX_START_SECONDS.observe(time.monotonic() - asked)
+
+    def _platform_request(self, target: str, header: str, *, timeout: float):
+        """One request of the platform's own to the harness or the loader, marked by a header no client's request
+        carries (the gateway drops it: forwarding.INJECTED). Blocking: from a thread with no event loop."""
+        request = {"method": "POST", "target": target, "headers": [(header, "1")], "body": b""}
+        return asyncio.run(asyncio.wait_for(exchange(self.serve_path, **request, max_bytes=64 << 10), timeout))
 
     def _prepare(self, *, name: str) -> None:
         self.name = name
@@ -196,8 +201,7 @@ class BackendProcess(SandboxRequests):
         has (within their deadline), and exits; then it is cleaned up. Blocking: run it off the request's path."""
         if self.alive():
             with contextlib.suppress(Exception):  # a sandbox that cannot be asked is killed below, as it would be
-                request = {"method": "POST", "target": "/__stage/drain", "headers": [(DRAIN_HEADER, "1")], "body": b""}
-                asyncio.run(asyncio.wait_for(exchange(self.serve_path, **request, max_bytes=1024), 1.0))
+                self._platform_request("/__stage/drain", DRAIN_HEADER, timeout=1.0)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(settings.STAGE_BACKEND_DEADLINE_SECONDS + 1)
         self.kill()
