@@ -227,7 +227,6 @@ class Supervisor:
         return list(self._slots.values())
 
     def reap_idle(self) -> int:
-        self._refresh_usage()
         limit = settings.STAGE_BACKEND_IDLE_SECONDS
         now, reaped = time.monotonic(), 0
         for slot, process in list(self._slots.items()):
@@ -240,7 +239,6 @@ class Supervisor:
 
     def kill_idle_spinners(self, tick_started: float, seconds: float) -> int:
         """Kill every process that has burned more than its idle CPU budget with no request in flight."""
-        self._refresh_usage()
         killed = 0
         for slot, process in list(self._slots.items()):
             if not process.alive() or not process.idle_cpu_over_budget(tick_started, seconds):
@@ -268,6 +266,7 @@ class Supervisor:
             time.sleep(MONITOR_SECONDS)
             now = time.monotonic()
             try:
+                self._refresh_usage()  # once a tick, for both looks
                 self.kill_idle_spinners(tick_started, now - tick_started)
                 self.reap_idle()
             except Exception:  # the monitor must outlive one bad process
